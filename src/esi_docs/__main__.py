@@ -1,0 +1,5 @@
+"""Allow `python -m esi_docs`."""
+
+from esi_docs.cli import main
+
+main()

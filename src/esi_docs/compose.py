@@ -1,0 +1,262 @@
+"""Turns a recipe, its sections, a patient and a clinic into a Document.
+
+This is where `when:` conditions decide what applies to this patient and where text is filled
+in. A section whose blocks all drop out is left out entirely, so a sheet never shows an empty
+heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, UndefinedError
+from markupsafe import Markup
+
+from esi_docs.clinic import ClinicProfile
+from esi_docs.contentfiles import (
+    BlockSpec,
+    Condition,
+    LanguagePack,
+    Recipe,
+    SectionSpec,
+    Text,
+    load_language,
+    load_recipe,
+    load_section,
+)
+from esi_docs.dates import DateWords, ProcedureDates
+from esi_docs.document import (
+    Block,
+    Bullets,
+    Callout,
+    Document,
+    PageHeader,
+    Paragraph,
+    Section,
+    Signature,
+    Table,
+)
+from esi_docs.errors import ContentError
+from esi_docs.options import PatientOptions
+from esi_docs.resources import ContentPaths
+
+
+@dataclass
+class ContentLibrary:
+    """Loads and compiles content files once, then composes any number of Documents."""
+
+    paths: ContentPaths
+    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def _cached(self, key: tuple[str, ...], loader: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    def recipe(self, name: str) -> Recipe:
+        def load() -> Recipe:
+            path = self.paths.recipe(name)
+            if path is None:
+                known = ", ".join(self.paths.recipe_names())
+                raise ContentError(f"handout '{name}' does not exist; choose one of {known}")
+            return load_recipe(path, name)
+
+        return self._cached(("recipe", name), load)
+
+    def language(self, language: str) -> LanguagePack:
+        def load() -> LanguagePack:
+            path = self.paths.section(language, "_language")
+            if path is None:
+                known = ", ".join(self.paths.languages())
+                raise ContentError(f"language '{language}' has no content; available: {known}")
+            return load_language(path, language)
+
+        return self._cached(("language", language), load)
+
+    def section(self, language: str, name: str) -> SectionSpec:
+        def load() -> SectionSpec:
+            path = self.paths.section(language, name)
+            if path is None:
+                raise ContentError(
+                    f"{language}/{name}.yaml: missing (no translation for this section)"
+                )
+            return load_section(path, name)
+
+        return self._cached(("section", language, name), load)
+
+    def compose(
+        self,
+        handout: str,
+        patient: PatientOptions | None,
+        clinic: ClinicProfile,
+        *,
+        language: str | None = None,
+        large_print: bool | None = None,
+    ) -> Document:
+        """Build the Document for one handout; raises ContentError on a content mistake."""
+        recipe = self.recipe(handout)
+        if recipe.requires_patient and patient is None:
+            raise ContentError(f"handout '{handout}' is for one patient: give --patient")
+        language = language or (patient.language if patient else "en")
+        pack = self.language(language)
+        sections = [self.section(language, name) for name in recipe.sections]
+        context = _context(patient, clinic, pack)
+        composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
+        digest = _digest(recipe, pack, sections)
+        return Document(
+            title=_label(pack, recipe.title_label),
+            language=language,
+            header=_header(patient, clinic, pack),
+            sections=composed,
+            page_label=_label(pack, "page"),
+            content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
+            f"({digest[:8]})",
+            content_hash=digest,
+            large_print=bool(
+                large_print
+                if large_print is not None
+                else (patient.large_print if patient else False)
+            ),
+            labels=pack.labels,
+        )
+
+
+@lru_cache(maxsize=8)
+def library(templates: Path | None = None) -> ContentLibrary:
+    """The shared library for a templates folder (None: packaged content only)."""
+    return ContentLibrary(ContentPaths(templates))
+
+
+def _label(pack: LanguagePack, key: str) -> str:
+    try:
+        return pack.labels[key]
+    except KeyError:
+        raise ContentError(f"{pack.file}: labels: '{key}' is missing") from None
+
+
+def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> str:
+    joined = "".join([recipe.digest, pack.digest, *(s.digest for s in sections)])
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def _date_words(pack: LanguagePack) -> DateWords:
+    return DateWords(pack.language, pack.date_format, pack.time_format, pack.at_format)
+
+
+def _context(
+    patient: PatientOptions | None, clinic: ClinicProfile, pack: LanguagePack
+) -> dict[str, Any]:
+    context: dict[str, Any] = {"clinic": clinic}
+    if patient is not None:
+        context |= patient.as_context()
+        context["dates"] = ProcedureDates(
+            _date_words(pack),
+            patient.procedure_date,
+            procedure_time=patient.procedure_time,
+            follow_up=patient.follow_up,
+            glucose_check_days=int(clinic.protocol["glucose_check_days"]),
+        )
+    return context
+
+
+def _header(
+    patient: PatientOptions | None, clinic: ClinicProfile, pack: LanguagePack
+) -> PageHeader:
+    fields: tuple[tuple[str, str], ...] = ()
+    if patient is not None:
+        words = _date_words(pack)
+        short = DateWords(pack.language, pack.short_date_format, pack.time_format)
+        fields = (
+            (_label(pack, "patient"), patient.name),
+            (_label(pack, "dob"), short.day(patient.dob)),
+            (_label(pack, "mrn"), patient.mrn),
+            (_label(pack, "procedure_date"), words.day(patient.procedure_date)),
+        )
+    return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
+
+
+def _fail(where: str, exc: Exception) -> ContentError:
+    message = getattr(exc, "message", None) or str(exc)
+    return ContentError(f"{where}: {message}")
+
+
+def _applies(condition: Condition | None, context: dict[str, Any], where: str) -> bool:
+    if condition is None:
+        return True
+    try:
+        return bool(condition.test(**context))
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise _fail(f"{where}: when: {condition.source}", exc) from None
+
+
+def _fill(text: Text, context: dict[str, Any], where: str) -> Markup:
+    try:
+        return Markup(text.template.render(context).strip())  # noqa: S704 - autoescaped output
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise _fail(where, exc) from None
+
+
+def _section(spec: SectionSpec, context: dict[str, Any]) -> Section | None:
+    if not _applies(spec.when, context, spec.file):
+        return None
+    blocks = tuple(
+        b
+        for b in (_block(block, context, f"{spec.file}:{block.line}") for block in spec.blocks)
+        if b is not None
+    )
+    if not blocks:
+        return None
+    title = _fill(spec.title, context, f"{spec.file}: title") if spec.title else None
+    return Section(title, blocks)
+
+
+def _items(block: BlockSpec, context: dict[str, Any], where: str) -> tuple[Markup, ...]:
+    return tuple(
+        _fill(item.text, context, where)
+        for item in block.items
+        if _applies(item.when, context, where)
+    )
+
+
+def _block(block: BlockSpec, context: dict[str, Any], where: str) -> Block | None:
+    """One block, or None when it does not apply (or would print empty)."""
+    where = f"{where}: {block.id}"
+    if not _applies(block.when, context, where):
+        return None
+    items = _items(block, context, where)
+    text = _fill(block.text, context, where) if block.text else None
+    if block.type == "paragraph":
+        return Paragraph(text) if text else None
+    if block.type == "bullets":
+        return Bullets(items) if items else None
+    if block.type == "signature":
+        return Signature(items)
+    if block.type == "callout":
+        title = _fill(block.title, context, where) if block.title else Markup("")
+        return Callout(block.tier, title, items, text) if (items or text) else None
+    return _table(block, context, where)
+
+
+def _table(block: BlockSpec, context: dict[str, Any], where: str) -> Table | None:
+    columns = tuple(_fill(c, context, where) for c in block.columns)
+    try:
+        rows = block.rows.test(**context) if block.rows else []
+        rows = list(rows)
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise _fail(f"{where}: rows", exc) from None
+    cells = tuple(_row(row, len(columns)) for row in rows)
+    return Table(columns, cells) if cells else None
+
+
+def _row(row: Any, width: int) -> tuple[Markup, ...]:
+    """A row value is one first cell (a date, say) or a list of cells; the rest stay blank."""
+    values = list(row) if isinstance(row, list | tuple) else [row]
+    values += [""] * (width - len(values))
+    return tuple(Markup.escape(str(v)) for v in values[:width])
+
+
+__all__ = ["ContentLibrary", "UndefinedError", "library"]

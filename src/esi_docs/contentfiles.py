@@ -1,0 +1,252 @@
+"""Loads recipes, language packs and section files, checks their shape and compiles them.
+
+Everything that can be known about a content file without a patient is checked here, once per
+process: required keys, block types, unique ids, and that every text and condition compiles in
+the sandbox. What depends on a patient is checked when the Document is composed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from esi_docs.document import CALLOUT_TIERS
+from esi_docs.errors import ContentError
+from esi_docs.resources import display_name
+from esi_docs.templating import TemplateError, compile_condition, compile_text
+from esi_docs.yamlio import LINE_KEY, parse_yaml
+
+BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
+REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
+_BLOCK_KEYS = {"id", "type", "when", "text", "items", "title", "tier", "columns", "rows"}
+_MAX_CONTENT_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of template text with its source, compiled once."""
+
+    source: str
+    template: Any
+
+
+@dataclass(frozen=True)
+class Condition:
+    source: str
+    test: Any
+
+
+@dataclass(frozen=True)
+class Item:
+    text: Text
+    when: Condition | None
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    id: str
+    type: str
+    line: int
+    when: Condition | None
+    text: Text | None
+    title: Text | None
+    tier: str
+    items: tuple[Item, ...]
+    columns: tuple[Text, ...]
+    rows: Condition | None  # an expression giving the table rows
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    file: str  # display name for messages
+    meta: dict[str, Any]
+    title: Text | None
+    when: Condition | None
+    blocks: tuple[BlockSpec, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    language: str
+    file: str
+    meta: dict[str, Any]
+    labels: dict[str, str]
+    date_format: str
+    time_format: str
+    at_format: str
+    short_date_format: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    file: str
+    version: str
+    title_label: str
+    requires_patient: bool
+    sections: tuple[str, ...]
+    digest: str
+
+
+def _read(path: Traversable) -> tuple[Any, str, str]:
+    """Parse a content file; return its data, display name and SHA-256."""
+    name = display_name(path)
+    raw = path.read_bytes()
+    if len(raw) > _MAX_CONTENT_BYTES:
+        raise ContentError(f"{name}: file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContentError(f"{name}: not UTF-8 text") from None
+    data = parse_yaml(text, name, strings_only=False)
+    if not isinstance(data, dict):
+        raise ContentError(f"{name}: must be a mapping of key: value lines")
+    return data, name, hashlib.sha256(raw).hexdigest()
+
+
+def _require(data: dict, key: str, name: str, kind: type = str) -> Any:
+    value = data.get(key)
+    if value is None or value == "":
+        raise ContentError(f"{name}:{data.get(LINE_KEY, 1)}: {key}: required")
+    if not isinstance(value, kind):
+        raise ContentError(f"{name}:{data.get(LINE_KEY, 1)}: {key}: must be {kind.__name__}")
+    return value
+
+
+def _text(source: Any, where: str) -> Text:
+    if not isinstance(source, str | int | float):
+        raise ContentError(f"{where}: must be text")
+    try:
+        return Text(str(source), compile_text(str(source)))
+    except TemplateError as exc:
+        raise ContentError(f"{where}: template error: {exc.message}") from None
+
+
+def _condition(source: Any, where: str) -> Condition | None:
+    if source is None:
+        return None
+    if not isinstance(source, str | bool):
+        raise ContentError(f"{where}: when: must be a condition such as 'diabetic'")
+    try:
+        return Condition(str(source), compile_condition(str(source)))
+    except TemplateError as exc:
+        raise ContentError(f"{where}: when: {exc.message}") from None
+
+
+def load_recipe(path: Traversable, name: str) -> Recipe:
+    data, file, digest = _read(path)
+    sections = _require(data, "sections", file, list)
+    return Recipe(
+        name=name,
+        file=file,
+        version=str(_require(data, "version", file, str)),
+        title_label=_require(data, "title", file, str),
+        requires_patient=bool(data.get("requires_patient", True)),
+        sections=tuple(str(s) for s in sections),
+        digest=digest,
+    )
+
+
+def load_language(path: Traversable, language: str) -> LanguagePack:
+    data, file, digest = _read(path)
+    labels = _require(data, "labels", file, dict)
+    return LanguagePack(
+        language=language,
+        file=file,
+        meta={k: data.get(k) for k in (*REVIEW_KEYS, "needs_clinical_review")},
+        labels={str(k): str(v) for k, v in labels.items() if k != LINE_KEY},
+        date_format=_require(data, "date_format", file),
+        time_format=_require(data, "time_format", file),
+        at_format=str(data.get("at_format", "{date} at {time}")),
+        short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
+        digest=digest,
+    )
+
+
+def load_section(path: Traversable, name: str) -> SectionSpec:
+    data, file, digest = _read(path)
+    for key in REVIEW_KEYS:
+        _require(data, key, file, object)
+    blocks = _require(data, "blocks", file, list)
+    specs = tuple(_block(block, file, index) for index, block in enumerate(blocks))
+    _check_unique_ids(specs, file)
+    title = data.get("title")
+    return SectionSpec(
+        name=name,
+        file=file,
+        meta={k: data.get(k) for k in REVIEW_KEYS},
+        title=_text(title, f"{file}:{data[LINE_KEY]}: title") if title else None,
+        when=_condition(data.get("when"), f"{file}:{data[LINE_KEY]}"),
+        blocks=specs,
+        digest=digest,
+    )
+
+
+def _check_unique_ids(blocks: tuple[BlockSpec, ...], file: str) -> None:
+    seen: set[str] = set()
+    for block in blocks:
+        if block.id in seen:
+            raise ContentError(f"{file}:{block.line}: id: '{block.id}' is used twice")
+        seen.add(block.id)
+
+
+def _block(data: Any, file: str, index: int) -> BlockSpec:
+    if not isinstance(data, dict):
+        raise ContentError(f"{file}: blocks[{index}]: must be a mapping with id and type")
+    line = data[LINE_KEY]
+    where = f"{file}:{line}"
+    block_id = str(_require(data, "id", file))
+    unknown = set(data) - _BLOCK_KEYS - {LINE_KEY}
+    if unknown:
+        raise ContentError(f"{where}: {block_id}: unknown key(s) {', '.join(sorted(unknown))}")
+    kind = data.get("type")
+    if kind not in BLOCK_TYPES:
+        raise ContentError(f"{where}: type: '{kind}' is not one of {', '.join(BLOCK_TYPES)}")
+    tier = str(data.get("tier", "note"))
+    if kind == "callout" and tier not in CALLOUT_TIERS:
+        raise ContentError(f"{where}: tier: '{tier}' is not one of {', '.join(CALLOUT_TIERS)}")
+    spec = BlockSpec(
+        id=block_id,
+        type=kind,
+        line=line,
+        when=_condition(data.get("when"), where),
+        text=_text(data["text"], f"{where}: text") if "text" in data else None,
+        title=_text(data["title"], f"{where}: title") if "title" in data else None,
+        tier=tier,
+        items=tuple(_item(item, where) for item in data.get("items") or ()),
+        columns=tuple(_text(c, f"{where}: columns") for c in data.get("columns") or ()),
+        rows=_condition(data.get("rows"), where) if "rows" in data else None,
+    )
+    _check_block_fields(spec, where)
+    return spec
+
+
+def _item(item: Any, where: str) -> Item:
+    if isinstance(item, dict):
+        return Item(_text(item.get("text"), f"{where}: item"), _condition(item.get("when"), where))
+    return Item(_text(item, f"{where}: item"), None)
+
+
+def _check_block_fields(spec: BlockSpec, where: str) -> None:
+    """Each block type needs its own fields; a bullets block without items prints nothing."""
+    needs = {
+        "paragraph": spec.text is not None,
+        "bullets": bool(spec.items),
+        "callout": spec.title is not None and (bool(spec.items) or spec.text is not None),
+        "signature": bool(spec.items),
+        "table": bool(spec.columns) and spec.rows is not None,
+    }
+    if not needs[spec.type]:
+        wanted = {
+            "paragraph": "text",
+            "bullets": "items",
+            "callout": "title and items or text",
+            "signature": "items",
+            "table": "columns and rows",
+        }[spec.type]
+        raise ContentError(f"{where}: {spec.id}: a {spec.type} block needs {wanted}")

@@ -1,0 +1,98 @@
+"""Parsers for the typed values of patient, roster and clinic files.
+
+Each parser takes the exact string the user wrote and returns the value or raises FieldError
+with a message naming what is allowed. The caller adds the file and field names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, time
+
+from esi_docs import fonts
+from esi_docs.textcheck import text_problem
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_TRUE = {"true", "yes"}
+_FALSE = {"false", "no"}
+
+
+class FieldError(ValueError):
+    """One field's problem, worded for a nurse or a clinic's IT person."""
+
+
+def as_text(value: object, *, max_length: int) -> str:
+    """A free-text value, NFC-normalised, checked to print exactly as written."""
+    if not isinstance(value, str):
+        raise FieldError("must be text, not a list or a mapping")
+    text = unicodedata.normalize("NFC", value.strip())
+    if len(text) > max_length:
+        raise FieldError(f"is {len(text)} characters long; the limit is {max_length}")
+    problem = text_problem(text, fonts.can_draw)
+    if problem:
+        raise FieldError(problem)
+    return text
+
+
+def as_required_text(value: object, *, max_length: int) -> str:
+    text = as_text(value, max_length=max_length)
+    if not text:
+        raise FieldError("required, and it is blank")
+    return text
+
+
+def as_date(value: object) -> date:
+    """A calendar date written YYYY-MM-DD, and nothing else (no 11/21/26 guessing)."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        shown = value if isinstance(value, str) else "a list or mapping"
+        raise FieldError(f"'{shown}' is not a date written as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(f"'{value.strip()}' is not a real calendar date") from None
+
+
+def as_time(value: object) -> time:
+    """A clock time written HH:MM (24-hour)."""
+    match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise FieldError("is not a time written as HH:MM (24-hour, e.g. 09:30 or 14:00)")
+    return time(int(match[1]), int(match[2]))
+
+
+def as_flag(value: object) -> bool:
+    """true/false (yes/no accepted); a blank is never taken as 'no'."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    if word == "":
+        raise FieldError("required, and it is blank; write true or false")
+    raise FieldError(f"'{value}' is not one of true, false")
+
+
+def as_choice(value: object, allowed: tuple[str, ...]) -> str:
+    """One of a fixed list of words (case-insensitive)."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in allowed:
+        return word
+    shown = "" if word is None else value
+    raise FieldError(f"'{shown}' is not one of {', '.join(allowed)}")
+
+
+def as_number(value: object, *, minimum: float, maximum: float, integer: bool) -> float | int:
+    """A number within a plausible range; the clinic's protocol values are all numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise FieldError("must be a number")
+    text = str(value).strip()
+    try:
+        number: float | int = int(text) if integer else float(text)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise FieldError(f"'{text}' is not {kind}") from None
+    if not minimum <= number <= maximum:
+        raise FieldError(f"{text} is outside the plausible range {minimum:g} to {maximum:g}")
+    return number

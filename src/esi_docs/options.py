@@ -1,0 +1,152 @@
+"""Per-patient options: the validated, frozen form of a patient file, roster row or web form.
+
+Everything arrives as strings (see yamlio); this module decides what each string means and
+collects every problem of one input so the user fixes them all in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from esi_docs import fields as parse
+from esi_docs.errors import InputError, Problems
+from esi_docs.yamlio import load_data_file
+
+APPROACHES = ("interlaminar", "transforaminal", "caudal")
+REGIONS = ("cervical", "thoracic", "lumbar")
+SIDES = ("left", "right", "both")
+LANGUAGES = ("en", "es")
+NO_BLOOD_THINNER = "none"
+NAME_LIMIT = 100  # characters; documented in the README, and wraps inside the margins
+SHORT_LIMIT = 40
+MAX_AGE_YEARS = 120
+
+
+@dataclass(frozen=True)
+class PatientOptions:
+    """One patient's options. Free-text values are exactly as written (NFC-normalised)."""
+
+    name: str
+    dob: date
+    mrn: str
+    procedure_date: date
+    approach: str
+    region: str
+    diabetic: bool
+    sedation: bool
+    blood_thinner: str  # the drug name as written; "" when the patient takes none
+    physician: str = ""
+    level: str = ""
+    side: str = ""
+    follow_up: date | None = None
+    procedure_time: time | None = None
+    language: str = "en"
+    large_print: bool = False
+
+    def as_context(self) -> dict[str, Any]:
+        """The names templates and `when:` conditions see."""
+        return asdict(self)
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
+    return lambda value: parse.as_choice(value, allowed)
+
+
+def _text(limit: int, *, required: bool) -> Callable[[Any], str]:
+    if required:
+        return lambda value: parse.as_required_text(value, max_length=limit)
+    return lambda value: parse.as_text(value, max_length=limit)
+
+
+def _blood_thinner(value: Any) -> str:
+    drug = parse.as_required_text(value, max_length=SHORT_LIMIT)
+    return "" if drug.lower() == NO_BLOOD_THINNER else drug
+
+
+def _optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if isinstance(value, str) and not value.strip() else parser(value)
+
+
+# field -> (parser, required). Required fields have no default: a missing diabetic flag must
+# never quietly become "not diabetic" on a sheet.
+FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    "name": (_text(NAME_LIMIT, required=True), True),
+    "dob": (parse.as_date, True),
+    "mrn": (_text(SHORT_LIMIT, required=True), True),
+    "procedure_date": (parse.as_date, True),
+    "approach": (_choice(APPROACHES), True),
+    "region": (_choice(REGIONS), True),
+    "diabetic": (parse.as_flag, True),
+    "sedation": (parse.as_flag, True),
+    "blood_thinner": (_blood_thinner, True),
+    "physician": (_text(NAME_LIMIT, required=False), False),
+    "level": (_text(SHORT_LIMIT, required=False), False),
+    "side": (_optional(_choice(SIDES)), False),
+    "follow_up": (_optional(parse.as_date), False),
+    "procedure_time": (_optional(parse.as_time), False),
+    "language": (_choice(LANGUAGES), False),
+    "large_print": (parse.as_flag, False),
+}
+assert set(FIELD_PARSERS) == {f.name for f in fields(PatientOptions)}
+
+
+def parse_patient(data: Any, source: str) -> PatientOptions:
+    """Validate a mapping of strings into PatientOptions, reporting every problem at once."""
+    problems = Problems(source)
+    if not isinstance(data, Mapping):
+        problems.add("", "must be a mapping of field: value lines")
+        problems.raise_if_any()
+    values: dict[str, Any] = {}
+    for key in data:
+        if str(key) not in FIELD_PARSERS:
+            allowed = ", ".join(FIELD_PARSERS)
+            problems.add(str(key), f"unknown field; allowed fields are {allowed}")
+    for key, (parser, required) in FIELD_PARSERS.items():
+        if key not in data or data[key] is None:
+            if required:
+                problems.add(key, "required")
+            continue
+        try:
+            parsed = parser(data[key])
+        except parse.FieldError as exc:
+            problems.add(key, str(exc))
+            continue
+        if parsed is not None:
+            values[key] = parsed
+    _check_dates(values, problems)
+    problems.raise_if_any()
+    return PatientOptions(**values)
+
+
+def _check_dates(values: dict[str, Any], problems: Problems) -> None:
+    """Dates that cannot all be true together are a typing mistake, not something to print."""
+    dob, procedure = values.get("dob"), values.get("procedure_date")
+    if dob and dob > date.today():
+        problems.add("dob", "is in the future")
+    if dob and procedure:
+        if dob > procedure:
+            problems.add("dob", "is after the procedure date")
+        elif (procedure.year - dob.year) > MAX_AGE_YEARS:
+            problems.add("dob", f"gives an age over {MAX_AGE_YEARS} years")
+    follow_up = values.get("follow_up")
+    if follow_up and procedure and follow_up < procedure:
+        problems.add("follow_up", "is before the procedure date")
+
+
+def apply_overrides(patient: PatientOptions, overrides: Mapping[str, Any]) -> PatientOptions:
+    """CLI flags win over the patient file (explicit merge precedence); None means 'not given'."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(patient, **given) if given else patient
+
+
+def load_patient(path: str | Path) -> PatientOptions:
+    """Read and validate a patient YAML file."""
+    path = Path(path)
+    return parse_patient(load_data_file(path), str(path))
+
+
+__all__ = ["InputError", "PatientOptions", "apply_overrides", "load_patient", "parse_patient"]

@@ -1,0 +1,322 @@
+"""Lays a Document out as PDF bytes. The only module that imports ReportLab.
+
+Every style sets its font (DejaVu, embedded), so no text falls back to Helvetica. Document text
+is already safe markup (see document.py); the plain strings of the page header are escaped here.
+Output is deterministic (ReportLab's invariant mode): the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from esi_docs import document as doc
+from esi_docs import fonts
+
+PAPER = {"letter": LETTER, "a4": A4}
+MARGIN = 0.6 * inch
+_TIER_COLOURS = {  # border, background, title colour
+    "summary": ("#1f4e79", "#eaf2fb", "#1f4e79"),
+    "note": ("#555555", "#f4f4f4", "#222222"),
+    "clinic": ("#b35c00", "#fff4e5", "#7a3e00"),
+    "emergency": ("#c00000", "#fde9e9", "#a00000"),
+}
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    heading: ParagraphStyle
+    title: ParagraphStyle
+    header: ParagraphStyle
+    footer_size: float
+    callout_title: ParagraphStyle
+    cell: ParagraphStyle
+    space: float
+
+
+@lru_cache(maxsize=2)
+def styles(large_print: bool) -> Styles:
+    """Body 12 pt (18 pt in large print); built once per process and never changed."""
+    fonts.register_fonts()
+    size = 18.0 if large_print else 12.0
+    body = ParagraphStyle(
+        "body",
+        fontName=fonts.REGULAR,
+        fontSize=size,
+        leading=size * 1.25,
+        alignment=TA_LEFT,
+        spaceAfter=size * 0.3,
+    )
+    return Styles(
+        body=body,
+        bullet=ParagraphStyle(
+            "bullet",
+            parent=body,
+            leftIndent=size * 1.3,
+            bulletIndent=size * 0.3,
+            bulletFontName=fonts.REGULAR,
+            bulletFontSize=size,
+            spaceAfter=size * 0.15,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=fonts.BOLD,
+            fontSize=size * 1.25,
+            leading=size * 1.5,
+            spaceBefore=size * 0.5,
+            spaceAfter=size * 0.25,
+            keepWithNext=1,
+            textColor=colors.HexColor("#1f4e79"),
+        ),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=fonts.BOLD,
+            fontSize=size * 1.55,
+            leading=size * 1.85,
+            spaceAfter=size * 0.3,
+        ),
+        header=ParagraphStyle(
+            "header",
+            parent=body,
+            fontSize=size * 0.8,
+            leading=size * 0.95,
+            spaceAfter=0,
+        ),
+        footer_size=size * 0.7,
+        callout_title=ParagraphStyle(
+            "callout_title",
+            parent=body,
+            fontName=fonts.BOLD,
+            spaceAfter=size * 0.2,
+        ),
+        cell=ParagraphStyle("cell", parent=body, spaceAfter=0),
+        space=size * 0.5,
+    )
+
+
+def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
+    """Lay out the Document and return the PDF bytes."""
+    style = styles(document.large_print)
+    pagesize = PAPER[paper]
+    header = _header_flowables(document, style)
+    header_height = _height(header, pagesize[0] - 2 * MARGIN) + style.space
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        invariant=1,
+        pageCompression=1,
+        title=document.title,
+        author=document.header.clinic_name,
+        subject="",
+        creator="esi-docs",
+        producer="esi-docs",
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        bottomMargin=MARGIN + style.footer_size * 2,
+        topMargin=MARGIN + header_height,
+    )
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        template.width,
+        template.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    template.addPageTemplates(PageTemplate(id="page", frames=[frame]))
+    template.build(_story(document, style), canvasmaker=_canvas_class(document, style, header))
+    return buffer.getvalue()
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    return sum(f.wrap(width, 10_000)[1] for f in flowables)
+
+
+def _header_flowables(document: doc.Document, style: Styles) -> list[Flowable]:
+    """Clinic name and phones, then the patient's identifiers (escaped: they are data)."""
+    head = document.header
+    labels = document.labels
+    clinic = (
+        f"<b>{escape(head.clinic_name)}</b> · {escape(labels.get('clinic_phone', ''))} "
+        f"{escape(head.clinic_phone)} · {escape(labels.get('after_hours', ''))} "
+        f"{escape(head.after_hours_phone)}"
+    )
+    lines = [Paragraph(clinic, style.header)]
+    if head.patient_fields:
+        patient = "   ".join(
+            f"{escape(label)}: <b>{escape(value)}</b>" for label, value in head.patient_fields
+        )
+        lines.append(Paragraph(patient, style.header))
+    return lines
+
+
+def _canvas_class(document: doc.Document, style: Styles, header: list[Flowable]) -> type:
+    """A canvas that holds pages back until the end, so each can say 'Page N of M'."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                _decorate(self, document, style, header, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _decorate(
+    canvas: Canvas,
+    document: doc.Document,
+    style: Styles,
+    header: list[Flowable],
+    number: int,
+    total: int,
+) -> None:
+    """Header (clinic, patient) and footer (content version, page N of M) on one page."""
+    width, height = canvas._pagesize
+    y = height - MARGIN
+    for flowable in header:
+        _, h = flowable.wrap(width - 2 * MARGIN, 10_000)
+        flowable.drawOn(canvas, MARGIN, y - h)
+        y -= h
+    canvas.setStrokeColor(colors.HexColor("#1f4e79"))
+    canvas.setLineWidth(1)
+    canvas.line(MARGIN, y - 3, width - MARGIN, y - 3)
+    canvas.setFont(fonts.REGULAR, style.footer_size)
+    canvas.setFillColor(colors.black)
+    footer_y = MARGIN
+    canvas.drawString(MARGIN, footer_y, document.content_version)
+    page = document.page_label.format(page=number, pages=total)
+    canvas.drawRightString(width - MARGIN, footer_y, page)
+
+
+def _story(document: doc.Document, style: Styles) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph(escape(document.title), style.title)]
+    for section in document.sections:
+        flowables: list[Flowable] = []
+        if section.title:
+            flowables.append(Paragraph(section.title, style.heading))
+        for block in section.blocks:
+            flowables += _block(block, style)
+        story += flowables
+    return story
+
+
+def _block(block: doc.Block, style: Styles) -> list[Flowable]:
+    if isinstance(block, doc.Paragraph):
+        return [Paragraph(block.text, style.body)]
+    if isinstance(block, doc.Bullets):
+        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+    if isinstance(block, doc.Callout):
+        return [_callout(block, style)]
+    if isinstance(block, doc.Signature):
+        return [_signature(block, style)]
+    return [_table(block, style)]
+
+
+def _callout(block: doc.Callout, style: Styles) -> Flowable:
+    """A bordered, shaded box; the emergency tier has the heaviest, red border."""
+    border, background, title_colour = _TIER_COLOURS[block.tier]
+    title_style = ParagraphStyle(
+        f"callout_{block.tier}",
+        parent=style.callout_title,
+        textColor=colors.HexColor(title_colour),
+    )
+    inner: list[Flowable] = [Paragraph(block.title, title_style)] if block.title else []
+    if block.text:
+        inner.append(Paragraph(block.text, style.body))
+    inner += [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+    box = Table([[inner]], colWidths=["100%"])
+    box.setStyle(
+        TableStyle(
+            [
+                (
+                    "BOX",
+                    (0, 0),
+                    (-1, -1),
+                    2.5 if block.tier == "emergency" else 1.5,
+                    colors.HexColor(border),
+                ),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(background)),
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)])
+
+
+def _signature(block: doc.Signature, style: Styles) -> Flowable:
+    """Lines to sign on, each labelled underneath, kept on one page."""
+    rows = [[Paragraph(Markup(""), style.cell)] for _ in block.items]
+    labels = [[Paragraph(item, style.cell)] for item in block.items]
+    data = [cell for pair in zip(rows, labels, strict=True) for cell in pair]
+    table = Table(data, colWidths=["100%"], rowHeights=None)
+    commands = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
+    for index in range(0, len(data), 2):
+        commands.append(("LINEBELOW", (0, index), (0, index), 0.8, colors.black))
+        commands.append(("TOPPADDING", (0, index), (0, index), style.space * 2))
+    table.setStyle(TableStyle(commands))
+    return KeepTogether([Spacer(1, style.space), table])
+
+
+def _table(block: doc.Table, style: Styles) -> Flowable:
+    head = [Paragraph(f"<b>{c}</b>", style.cell) for c in block.columns]
+    body = [[Paragraph(cell, style.cell) for cell in row] for row in block.rows]
+    width = 1.0 / max(len(block.columns), 1)
+    table = Table(
+        [head, *body], colWidths=[f"{width * 100:.3f}%"] * len(block.columns), repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eaf2fb")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 1), (-1, -1), style.space),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), style.space),
+            ]
+        )
+    )
+    return table

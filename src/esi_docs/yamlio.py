@@ -1,0 +1,121 @@
+"""Our own YAML loading: safe, strict, and faithful to what the user typed.
+
+Patient, roster and clinic files are read with every scalar kept as the exact string written
+(an MRN `0012345` stays `0012345`, `No` stays `No`); validation decides what a value means.
+Template files keep YAML's normal types. Both refuse duplicate keys and anchors/aliases, which
+hide mistakes from the people who edit these files, and both check the size before parsing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode
+
+from esi_docs.errors import EsiDocsError, InputError
+
+MAX_DATA_BYTES = 1_000_000  # a patient or clinic file is a few hundred bytes
+
+
+class _StrictMixin:
+    """Refuses anchors, aliases and duplicate keys, reporting the line."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1
+            raise _StrictYamlError(f"line {line}: anchors and aliases (& and *) are not allowed")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        if isinstance(node, MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool | type(None)):
+                    line = key_node.start_mark.line + 1
+                    raise _StrictYamlError(f"line {line}: a key must be a plain word")
+                if key in seen:
+                    line = key_node.start_mark.line + 1
+                    raise _StrictYamlError(f"line {line}: duplicate key '{key}'")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _StrictYamlError(Exception):
+    """Internal: carries a message already free of file content."""
+
+
+class DataLoader(_StrictMixin, yaml.SafeLoader):
+    """Every scalar is a string: no octal, booleans or dates invented from what was typed."""
+
+
+# An empty resolver table makes every plain scalar a str (YAML's default tag).
+DataLoader.yaml_implicit_resolvers = {}
+
+
+class ContentLoader(_StrictMixin, yaml.SafeLoader):
+    """Normal YAML types for template files, with the same strictness.
+
+    Every mapping also gets a `__line__` key, so content errors can point at the line.
+    """
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+LINE_KEY = "__line__"
+
+
+def parse_yaml(text: str, source: str, *, strings_only: bool) -> Any:
+    """Parse YAML text; errors name the source and line but never quote the content."""
+    loader_class = DataLoader if strings_only else ContentLoader
+    error_type = InputError if strings_only else EsiDocsError
+    try:
+        return yaml.load(text, Loader=loader_class)  # noqa: S506 - our SafeLoader subclass
+    except _StrictYamlError as exc:
+        raise error_type(f"{source}: {exc}") from None
+    except ConstructorError as exc:
+        raise error_type(f"{source}: {_describe(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise error_type(f"{source}: {_describe(exc)}") from None
+
+
+def _describe(exc: yaml.YAMLError) -> str:
+    """PyYAML's own str() quotes the offending text, which may be patient data."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "not valid YAML"
+    if mark is not None:
+        return f"line {mark.line + 1}: not valid YAML ({problem})"
+    return f"not valid YAML ({problem})"
+
+
+def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
+    """Read a UTF-8 file (a BOM is fine) after checking its size, with errors naming the file."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{source}: file is {size:,} bytes; the limit is {limit:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{source}: is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"{source}: permission denied") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+
+
+def load_data_file(path: Path, *, limit: int = MAX_DATA_BYTES) -> Any:
+    """Load a patient, roster or clinic YAML file with every scalar as its exact string."""
+    return parse_yaml(read_text(path, limit=limit), str(path), strings_only=True)
