@@ -1,0 +1,56 @@
+"""Shared test helpers: a typical patient, and the text a reader would see in a PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from esi_docs.cli import cli
+
+TYPICAL = {
+    "name": "Maria Example",
+    "dob": "1961-04-12",
+    "mrn": "0012345",
+    "procedure_date": "2026-11-20",
+    "approach": "interlaminar",
+    "region": "lumbar",
+    "diabetic": "false",
+    "sedation": "false",
+    "blood_thinner": "none",
+}
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The extracted text of each page, whitespace folded, as a reader would copy it."""
+    reader = PdfReader(io.BytesIO(data))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(pdf_pages(data))
+
+
+def write_yaml(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def typical() -> dict:
+    return dict(TYPICAL)
+
+
+@pytest.fixture
+def run_cli():
+    """Invoke the CLI in-process; returns click's Result (stdout and stderr kept apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, **kwargs):
+        return runner.invoke(cli, list(args), catch_exceptions=False, **kwargs)
+
+    return invoke
