@@ -91,8 +91,8 @@ def test_clinic_values_reach_the_wording():
     assert "fever over 101.2°F" in text
     assert "100.4" not in text
     assert "more than 15 pounds" in text
-    # 72 hours after a Friday, November 20 procedure with no time given: Monday, November 23
-    assert "Do not soak in water until Monday, November 23" in text
+    # 72 hours after a Friday, November 20 procedure with no time given: through Monday
+    assert "Do not soak in water through Monday, November 23" in text
     assert "North Spine" in text and "(555) 222-3333" in text
 
 

@@ -144,7 +144,7 @@ def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> 
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
-    return DateWords(pack.language, pack.date_format, pack.time_format, pack.at_format)
+    return DateWords(pack.language, pack.date_format, pack.time_format, pack.date_phrases)
 
 
 def _context(

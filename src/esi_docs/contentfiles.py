@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from esi_docs.dates import DEFAULT_PHRASES
 from esi_docs.document import CALLOUT_TIERS
 from esi_docs.errors import ContentError
 from esi_docs.resources import display_name
@@ -77,7 +78,7 @@ class LanguagePack:
     labels: dict[str, str]
     date_format: str
     time_format: str
-    at_format: str
+    date_phrases: dict[str, str]
     short_date_format: str
     digest: str
 
@@ -162,10 +163,19 @@ def load_language(path: Traversable, language: str) -> LanguagePack:
         labels={str(k): str(v) for k, v in labels.items() if k != LINE_KEY},
         date_format=_require(data, "date_format", file),
         time_format=_require(data, "time_format", file),
-        at_format=str(data.get("at_format", "{date} at {time}")),
+        date_phrases=_date_phrases(data, file),
         short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
         digest=digest,
     )
+
+
+def _date_phrases(data: dict, file: str) -> dict[str, str]:
+    """Every language states its own date phrases; a missing one is an error, not English."""
+    phrases = _require(data, "date_phrases", file, dict)
+    missing = sorted(set(DEFAULT_PHRASES) - set(phrases))
+    if missing:
+        raise ContentError(f"{file}: date_phrases: missing {', '.join(missing)}")
+    return {str(k): str(v) for k, v in phrases.items() if k != LINE_KEY}
 
 
 def load_section(path: Traversable, name: str) -> SectionSpec:
