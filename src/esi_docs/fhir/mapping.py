@@ -267,9 +267,8 @@ def map_conditions(record: PatientRecord) -> Findings:
     where = ", ".join(label for label, _ in found)
     if all(state is False for state in states):
         return {"diabetic": Finding("false", where)}
-    return {
-        "diabetic": Finding(None, where, "a diabetes Condition is unconfirmed or has no status")
-    }
+    reason = "a diabetes Condition is unconfirmed or has no clinical status"
+    return {"diabetic": Finding(None, where, reason)}
 
 
 # --- MedicationStatement / MedicationRequest -----------------------------------------------

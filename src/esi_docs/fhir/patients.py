@@ -116,11 +116,12 @@ def patients_from_bundle(
     bundle_path: str | Path,
     overrides: Path | Mapping[str, str] | None = None,
     *,
-    overrides_source: str = "",
+    overrides_source: str = "overrides.yaml",
 ) -> list[BundlePatient]:
     """Every patient of a Bundle, mapped, merged with the overrides and validated.
 
-    `overrides` is an overrides file or an already-read mapping; it applies to every patient.
+    `overrides` is an overrides file or an already-read mapping (named `overrides_source` in
+    messages and provenance); it applies to every patient.
     All problems of all patients are raised together as one InputError.
     """
     bundle_path = Path(bundle_path)
