@@ -228,3 +228,22 @@ def test_sample_bundles_are_valid_fhir():
 
     for name in ("single_patient.json", "clinic_day.json", "patient_only.json"):
         validate_bundle(sample(name), name)
+
+
+def test_fhir_patient_needs_a_bundle(run_cli, tmp_path):
+    patient = write_yaml(tmp_path / "patient.yaml", {**SINGLE_AS_YAML, **SINGLE_OVERRIDES})
+    result = render(run_cli, "--patient", str(patient), "--fhir-patient", "p1", "-o", "-")
+    assert result.exit_code == 2
+    assert result.stderr == "esi-docs: error: --fhir-patient: only with --fhir\n"
+
+
+def test_a_patient_without_an_id_is_named_by_its_full_url(tmp_path):
+    from esi_docs.fhir import patients_from_bundle
+
+    bundle = single()
+    del resource(bundle, "Patient")["id"]
+    for entry in bundle["entry"][1:]:
+        entry["resource"]["subject"] = {"reference": bundle["entry"][0]["fullUrl"]}
+    (patient,) = patients_from_bundle(write(tmp_path / "b.json", bundle), SINGLE_OVERRIDES)
+    assert patient.reference == bundle["entry"][0]["fullUrl"]
+    assert patient.mapping["approach"] == "interlaminar"

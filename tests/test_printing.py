@@ -216,3 +216,14 @@ def test_output_or_print_is_required(run_cli, tmp_path):
 
 def test_job_title_is_neutral():
     assert JOB_TITLE == "esi-docs handout"
+
+
+def test_clinic_printer_is_optional_text():
+    from esi_docs.clinic import load_clinic, parse_clinic
+    from esi_docs.errors import InputError
+
+    assert load_clinic(None).printer == ""
+    assert parse_clinic({"printer": "checkout-1"}, "clinic.yaml").printer == "checkout-1"
+    with pytest.raises(InputError) as caught:
+        parse_clinic({"printer": ["a", "b"]}, "clinic.yaml")
+    assert caught.value.problems == ["clinic.yaml: printer: must be text, not a list or a mapping"]
