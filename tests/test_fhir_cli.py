@@ -247,3 +247,17 @@ def test_a_patient_without_an_id_is_named_by_its_full_url(tmp_path):
     (patient,) = patients_from_bundle(write(tmp_path / "b.json", bundle), SINGLE_OVERRIDES)
     assert patient.reference == bundle["entry"][0]["fullUrl"]
     assert patient.mapping["approach"] == "interlaminar"
+
+
+def test_a_flood_of_problems_is_cut_to_the_first_fifty(tmp_path):
+    from esi_docs.errors import InputError
+    from esi_docs.fhir import patients_from_bundle
+
+    bundle = single()
+    for number in range(60):
+        resource(bundle, "Patient")[f"wrong{number}"] = "x"
+    path = write(tmp_path / "bundle.json", bundle)
+    with pytest.raises(InputError) as caught:
+        patients_from_bundle(path)
+    assert len(caught.value.problems) == 51
+    assert caught.value.problems[-1] == f"{path}: ... and 10 more problems"

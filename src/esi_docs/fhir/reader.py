@@ -16,6 +16,7 @@ from esi_docs.errors import InputError, Problems
 from esi_docs.yamlio import read_text
 
 MAX_BUNDLE_BYTES = 20_000_000  # a clinic-day Bundle of a few hundred patients
+MAX_PROBLEMS = 50  # a Bundle from the wrong export can have thousands; the first ones tell
 PATIENT_RESOURCES = ("Procedure", "Condition", "MedicationStatement", "MedicationRequest")
 
 
@@ -72,9 +73,12 @@ def validate_bundle(data: Any, source: str) -> Any:
     try:
         return Bundle.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors[:MAX_PROBLEMS]:
             message = str(error["msg"]).removeprefix("Value error, ")
             problems.add(_loc(tuple(error["loc"])), " ".join(message.split()))
+        if len(errors) > MAX_PROBLEMS:
+            problems.add("", f"... and {len(errors) - MAX_PROBLEMS} more problems")
     problems.raise_if_any()
     raise AssertionError("unreachable")  # pragma: no cover
 
