@@ -66,6 +66,15 @@ def test_name_is_given_names_then_family(tmp_path):
     assert mapped(tmp_path, bundle).mapping["name"] == "Nguyễn Thị Ánh Tuyết"
 
 
+def test_a_partial_birth_date_is_not_a_dob(tmp_path):
+    bundle = single()
+    resource(bundle, "Patient")["birthDate"] = "1961-04"
+    assert problems(tmp_path, bundle) == [
+        "bundle.json: dob: Patient/p1.birthDate: gives no full date; give it in --patient "
+        "overrides.yaml"
+    ]
+
+
 def test_mrn_is_the_mr_identifier_exactly(tmp_path):
     patient = mapped(tmp_path, single())
     assert patient.mapping["mrn"] == "0012345"  # not the INS- identifier listed first

@@ -101,10 +101,13 @@ def _language(record: PatientRecord) -> Findings:
 def map_patient(record: PatientRecord) -> Findings:
     """name, dob, mrn and language from the Patient resource."""
     findings: Findings = {**_name(record), **_mrn(record), **_language(record)}
-    if record.patient.birthDate is not None:
-        dob = record.patient.birthDate
+    dob = record.patient.birthDate
+    if dob is not None:
         where = f"{record.label}.birthDate"
-        findings["dob"] = Finding(dob.isoformat() if hasattr(dob, "isoformat") else None, where)
+        if isinstance(dob, str):  # FHIR allows a year or year-month: not a date to print
+            findings["dob"] = Finding(None, where, "gives no full date")
+        else:
+            findings["dob"] = Finding(dob.isoformat(), where)
     return findings
 
 
