@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from esi_docs.errors import InputError
-from esi_docs.fhir import patients_from_bundle, provenance_record
+from esi_docs.fhir import Origin, patients_from_bundle, provenance_record
 from tests.fhir_helpers import (
     ATC,
     CPT,
@@ -419,9 +419,10 @@ def test_a_bundle_of_several_patients_gives_one_mapping_each(tmp_path):
     with pytest.raises(InputError) as caught:
         patients_from_bundle(FHIR_DIR / "clinic_day.json")
     source = f"{FHIR_DIR / 'clinic_day.json'}: Patient/p1"
+    hint = "give it in --patient overrides.yaml (for this patient only: under Patient/p1:)"
     assert caught.value.problems == [
-        f"{source}: sedation: not in the Bundle; give it in --patient overrides.yaml",
-        f"{source}: blood_thinner: not in the Bundle; give it in --patient overrides.yaml",
+        f"{source}: sedation: not in the Bundle; {hint}",
+        f"{source}: blood_thinner: not in the Bundle; {hint}",
     ]
     p1, p2, p3 = patients_from_bundle(
         FHIR_DIR / "clinic_day.json", {"sedation": "false", "blood_thinner": "none"}
@@ -464,3 +465,32 @@ def test_without_overrides_the_bundle_values_are_used():
     overrides = {"sedation": "false", "blood_thinner": "none"}
     p2 = patients_from_bundle(bundle_path, overrides)[1]
     assert p2.mapping["approach"] == "transforaminal"
+
+
+def test_a_patient_section_of_the_overrides_file_wins_for_that_patient(tmp_path):
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(
+        "sedation: false\nblood_thinner: none\nPatient/p2:\n  sedation: true\n"
+        "  blood_thinner: Eliquis 5 mg\n"
+    )
+    p1, p2, _ = patients_from_bundle(FHIR_DIR / "clinic_day.json", overrides)
+    assert (p1.mapping["sedation"], p2.mapping["sedation"]) == ("false", "true")
+    assert p2.mapping["blood_thinner"] == "Eliquis 5 mg"
+    assert p2.provenance["sedation"].used == Origin(str(overrides), "Patient/p2", "true")
+    assert p1.provenance["sedation"].used == Origin(str(overrides), "", "false")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Patient/p9:\n  sedation: true\n", "Patient/p9: no such Patient in"),
+        ("Patient/p2: true\n", "Patient/p2: must be a mapping of field: value lines"),
+        ("Patient/p2:\n  sedation: maybe\n", "Patient/p2.sedation: 'maybe' is not one of"),
+    ],
+)
+def test_bad_patient_sections(tmp_path, text, problem):
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(text)
+    with pytest.raises(InputError) as caught:
+        patients_from_bundle(FHIR_DIR / "clinic_day.json", overrides)
+    assert caught.value.problems[0].startswith(f"{overrides}: {problem}")

@@ -10,6 +10,8 @@ from esi_docs.fhir.patients import (
     BundlePatient,
     FieldProvenance,
     Origin,
+    Overrides,
+    check_overrides,
     patients_from_bundle,
     provenance_record,
 )
@@ -18,6 +20,8 @@ __all__ = [
     "BundlePatient",
     "FieldProvenance",
     "Origin",
+    "Overrides",
+    "check_overrides",
     "patients_from_bundle",
     "provenance_record",
 ]

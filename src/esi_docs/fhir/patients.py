@@ -60,55 +60,99 @@ class BundlePatient:
         return parse_patient(self.mapping, self.source)
 
 
-def load_overrides(path: Path | None) -> tuple[dict[str, str], str]:
-    """An overrides file: a subset of patient-file keys, each value checked on its own."""
-    if path is None:
-        return {}, ""
-    data = load_data_file(path)
-    problems = Problems(str(path))
-    if not isinstance(data, Mapping):
-        problems.add("", "must be a mapping of field: value lines")
-        problems.raise_if_any()
+@dataclass(frozen=True)
+class Overrides:
+    """What the overrides file says: keys for every patient, and `Patient/<id>:` sections."""
+
+    source: str
+    shared: Mapping[str, str]
+    per_patient: Mapping[str, Mapping[str, str]]
+
+    def for_patient(self, label: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The values for one patient, and for each the section it came from."""
+        own = self.per_patient.get(label, {})
+        values = {**self.shared, **own}
+        return values, {key: (label if key in own else "") for key in values}
+
+
+def _check_fields(data: Mapping, where: str, problems: Problems) -> dict[str, str]:
+    prefix = f"{where}." if where else ""
     for key, value in data.items():
         if key not in FIELD_PARSERS:
-            problems.add(str(key), f"unknown field; allowed fields are {', '.join(FIELD_PARSERS)}")
+            allowed = ", ".join(FIELD_PARSERS)
+            problems.add(f"{prefix}{key}", f"unknown field; allowed fields are {allowed}")
             continue
         try:
             FIELD_PARSERS[key][0](value)
         except parse.FieldError as exc:
-            problems.add(str(key), str(exc))
+            problems.add(f"{prefix}{key}", str(exc))
+    return {str(key): value for key, value in data.items()}
+
+
+def check_overrides(data: Any, source: str) -> Overrides:
+    """Validate overrides: patient-file keys, each value checked on its own; a key
+    `Patient/<id>` holds a mapping of keys for that patient only (they win over shared ones)."""
+    problems = Problems(source)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        problems.add("", "must be a mapping of field: value lines")
+        problems.raise_if_any()
+    shared = {k: v for k, v in data.items() if not str(k).startswith("Patient/")}
+    per_patient: dict[str, dict[str, str]] = {}
+    for key, section in data.items():
+        if not str(key).startswith("Patient/"):
+            continue
+        if not isinstance(section, Mapping):
+            problems.add(str(key), "must be a mapping of field: value lines for that patient")
+            continue
+        per_patient[str(key)] = _check_fields(section, str(key), problems)
+    checked = _check_fields(shared, "", problems)
     problems.raise_if_any()
-    return {str(k): v for k, v in data.items()}, str(path)
+    return Overrides(source, checked, per_patient)
 
 
-def _hint(overrides_source: str) -> str:
-    return f"give it in --patient {overrides_source or 'overrides.yaml'}"
+def load_overrides(path: Path | None) -> Overrides:
+    """An overrides file (see check_overrides); no file means no overrides."""
+    if path is None:
+        return Overrides("", {}, {})
+    return check_overrides(load_data_file(path), str(path))
+
+
+def _hint(overrides_source: str, section: str) -> str:
+    where = f"give it in --patient {overrides_source or 'overrides.yaml'}"
+    return f"{where} (for this patient only: under {section}:)" if section else where
 
 
 def _merge(
     findings: dict[str, Finding],
-    overrides: Mapping[str, str],
-    overrides_source: str,
+    label: str,
+    overrides: Overrides,
     bundle_source: str,
     problems: Problems,
+    *,
+    several: bool,
 ) -> tuple[dict[str, str], dict[str, FieldProvenance]]:
     """Overrides win; every required or spoken-of field must end with a value."""
     mapping: dict[str, str] = {}
     provenance: dict[str, FieldProvenance] = {}
+    given, sections = overrides.for_patient(label)
+    overrides_source = overrides.source
+    hint = _hint(overrides_source, label if several else "")
     for field, (_, required) in FIELD_PARSERS.items():
         found = findings.get(field)
         from_bundle = found and Origin(bundle_source, found.where, found.value, found.reason)
-        if field in overrides:
-            mapping[field] = overrides[field]
-            used = Origin(overrides_source, "", overrides[field])
+        if field in given:
+            mapping[field] = given[field]
+            used = Origin(overrides_source, sections[field], given[field])
             provenance[field] = FieldProvenance(used, from_bundle or None)
         elif found is not None and found.value is not None:
             mapping[field] = found.value
             provenance[field] = FieldProvenance(from_bundle)
         elif found is not None:
-            problems.add(field, f"{found.where}: {found.reason}; {_hint(overrides_source)}")
+            problems.add(field, f"{found.where}: {found.reason}; {hint}")
         elif required:
-            problems.add(field, f"not in the Bundle; {_hint(overrides_source)}")
+            problems.add(field, f"not in the Bundle; {hint}")
     return mapping, provenance
 
 
@@ -121,14 +165,17 @@ def patients_from_bundle(
     """Every patient of a Bundle, mapped, merged with the overrides and validated.
 
     `overrides` is an overrides file or an already-read mapping (named `overrides_source` in
-    messages and provenance); it applies to every patient.
-    All problems of all patients are raised together as one InputError.
+    messages and provenance): its keys apply to every patient, and a `Patient/<id>:` section
+    to that patient only. All problems of all patients are raised together as one InputError.
     """
     bundle_path = Path(bundle_path)
     if isinstance(overrides, Path) or overrides is None:
-        overrides, overrides_source = load_overrides(overrides)
+        checked = load_overrides(overrides)
+    else:
+        checked = check_overrides(overrides, overrides_source)
     bundle = load_bundle(bundle_path)
     records = group_by_patient(bundle, str(bundle_path))
+    _check_sections(checked, records, str(bundle_path))
     medications = medication_index(bundle)
     patients: list[BundlePatient] = []
     errors: list[str] = []
@@ -142,7 +189,7 @@ def patients_from_bundle(
         }
         problems = Problems(source)
         mapping, provenance = _merge(
-            findings, overrides, overrides_source, str(bundle_path), problems
+            findings, record.label, checked, str(bundle_path), problems, several=len(records) > 1
         )
         try:
             problems.raise_if_any()
@@ -162,6 +209,16 @@ def patients_from_bundle(
     if errors:
         raise InputError(errors)
     return patients
+
+
+def _check_sections(overrides: Overrides, records: list, bundle_source: str) -> None:
+    """A `Patient/<id>:` section for a patient the Bundle does not hold is a typo: refuse it."""
+    labels = {record.label for record in records}
+    problems = Problems(overrides.source)
+    for label in overrides.per_patient:
+        if label not in labels:
+            problems.add(label, f"no such Patient in {bundle_source}")
+    problems.raise_if_any()
 
 
 def provenance_record(patient: BundlePatient) -> dict[str, Any]:
