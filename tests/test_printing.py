@@ -60,14 +60,26 @@ def lp_client() -> None:
     _need(None if shutil.which("lp") and shutil.which("lpstat") else "lp/lpstat not installed")
 
 
-def wait_for_job(job: str, timeout: float = 60) -> Path:
+class PrintedJob:
+    """A job cups-pdf wrote: its file name and bytes (the file is removed once read)."""
+
+    def __init__(self, path: Path):
+        self.name = path.name
+        self.data = path.read_bytes()
+        path.unlink()
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+
+def wait_for_job(job: str, timeout: float = 60) -> PrintedJob:
     """cups-pdf names its file ...-job_<number>.pdf; wait until it is complete."""
     number = job.rsplit("-", 1)[1]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = list(OUT_DIR.glob(f"*job_{number}.pdf"))
         if found and found[0].stat().st_size and _lpstat("-o", PRINTER).stdout.count(job) == 0:
-            return found[0]
+            return PrintedJob(found[0])
         time.sleep(0.25)
     raise AssertionError(f"job {job} did not arrive in {OUT_DIR} within {timeout} s")
 
