@@ -50,6 +50,7 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "blood_thinner_restart_hours": _HOURS,
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
+_OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
 _TEXT_LIMIT = 80
 
 
@@ -61,6 +62,7 @@ class ClinicProfile:
     phone: str
     after_hours_phone: str
     protocol: Mapping[str, int | float]
+    printer: str = ""
 
 
 def default_profile_text() -> str:
@@ -80,9 +82,11 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, "protocol"):
-            problems.add(str(key), f"unknown field; allowed fields are {', '.join(defaults)}")
+        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol"):
+            allowed = ", ".join([*defaults, *_OPTIONAL_TEXT])
+            problems.add(str(key), f"unknown field; allowed fields are {allowed}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
+    text.update(_optional_text(data, problems))
     protocol = _protocol(data.get("protocol", {}), defaults["protocol"], problems)
     problems.raise_if_any()
     return ClinicProfile(**text, protocol=MappingProxyType(protocol))
@@ -94,6 +98,16 @@ def _text_field(data: Mapping, defaults: Mapping, key: str, problems: Problems) 
     except parse.FieldError as exc:
         problems.add(key, str(exc))
         return ""
+
+
+def _optional_text(data: Mapping, problems: Problems) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key in _OPTIONAL_TEXT:
+        try:
+            values[key] = parse.as_text(data.get(key) or "", max_length=_TEXT_LIMIT)
+        except parse.FieldError as exc:
+            problems.add(key, str(exc))
+    return values
 
 
 def _protocol(given: Any, defaults: Mapping, problems: Problems) -> dict[str, int | float]:

@@ -1,8 +1,11 @@
-"""`esi-docs render HANDOUT`: one handout for one patient (or none, for the guide)."""
+"""`esi-docs render HANDOUT`: one handout for one patient (or none, for the guide).
+
+The patient comes from a patient file, or from a FHIR Bundle (`--fhir`, with the patient
+file as overrides). The PDF goes to a file, standard output, a printer, or several of them.
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -25,11 +28,35 @@ from esi_docs.options import LANGUAGES
     help="Clinic profile (YAML). Default: the packaged example profile.",
 )
 @click.option(
+    "--fhir",
+    "fhir_file",
+    type=click.Path(path_type=Path),
+    help="A FHIR R4 Bundle (JSON) holding the patient; --patient then gives overrides.",
+)
+@click.option(
+    "--fhir-patient",
+    default=None,
+    help="Which Patient of a Bundle holding several (its id, e.g. p1).",
+)
+@click.option(
+    "--fhir-out",
+    type=click.Path(path_type=Path),
+    help="Also write a FHIR R4 DocumentReference (JSON) carrying the PDF.",
+)
+@click.option(
     "-o",
     "--output",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Where to write the PDF; '-' writes it to standard output.",
+    help="Where to write the PDF; '-' writes it to standard output. Optional with --print.",
+)
+@click.option(
+    "--print",
+    "printer",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PRINTER]",
+    help="Send the PDF to a CUPS printer (the clinic profile's or the system default if none).",
 )
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
 @click.option(
@@ -50,7 +77,11 @@ def render(
     handout: str,
     patient_file: Path | None,
     clinic_file: Path | None,
-    output: Path,
+    fhir_file: Path | None,
+    fhir_patient: str | None,
+    fhir_out: Path | None,
+    output: Path | None,
+    printer: str | None,
     paper: str,
     language: str | None,
     large_print: bool | None,
@@ -58,11 +89,12 @@ def render(
 ) -> None:
     """Render HANDOUT (e.g. discharge) to a PDF."""
     from esi_docs.api import render_handout
+    from esi_docs.cli.render_targets import deliver, load_patient_input
     from esi_docs.clinic import load_clinic
-    from esi_docs.options import load_patient
-    from esi_docs.output import write_atomic
 
-    patient = load_patient(patient_file) if patient_file else None
+    if output is None and printer is None:
+        raise click.UsageError("give -o FILE (or -o -), --print [PRINTER], or both")
+    patient, subject = load_patient_input(patient_file, fhir_file, fhir_patient)
     clinic = load_clinic(clinic_file)
     result = render_handout(
         handout,
@@ -73,9 +105,6 @@ def render(
         language=language,
         large_print=large_print,
     )
-    if str(output) == "-":
-        sys.stdout.buffer.write(result.pdf)
-        sys.stdout.buffer.flush()
-        return
-    write_atomic(output, result.pdf)
-    click.echo(f"wrote {output}", err=True)
+    deliver(
+        result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
+    )

@@ -1,0 +1,100 @@
+"""Where `render` gets its patient (file or FHIR Bundle) and where the PDF goes.
+
+Order of delivery: the file first (so a printer problem never loses the sheet), then the
+DocumentReference, then the printer. Any failure is an EsiDocsError, turned into a message
+by the CLI group.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from esi_docs.api import RenderedHandout
+from esi_docs.clinic import ClinicProfile
+from esi_docs.errors import InputError
+from esi_docs.options import PatientOptions
+
+
+def load_patient_input(
+    patient_file: Path | None, fhir_file: Path | None, fhir_patient: str | None
+) -> tuple[PatientOptions | None, dict[str, Any] | None]:
+    """The patient, and the DocumentReference subject that points back at it."""
+    from esi_docs.fhir.docref import mrn_subject
+    from esi_docs.options import load_patient
+
+    if fhir_file is None:
+        if fhir_patient:
+            raise InputError("--fhir-patient: only with --fhir")
+        patient = load_patient(patient_file) if patient_file else None
+        return patient, (mrn_subject(patient.mrn) if patient else None)
+    from esi_docs.fhir import patients_from_bundle
+
+    chosen = _choose(patients_from_bundle(fhir_file, patient_file), fhir_file, fhir_patient)
+    return chosen.options(), {"reference": chosen.reference}
+
+
+def _choose(patients: list, fhir_file: Path, wanted: str | None):  # type: ignore[no-untyped-def]
+    labels = [p.label for p in patients]
+    if wanted:
+        label = wanted if wanted.startswith("Patient/") else f"Patient/{wanted}"
+        for patient in patients:
+            if patient.label == label:
+                return patient
+        raise InputError(f"{fhir_file}: {label}: not in the Bundle; it holds {', '.join(labels)}")
+    if len(patients) > 1:
+        raise InputError(
+            f"{fhir_file}: holds {len(patients)} patients ({', '.join(labels[:5])}); "
+            "choose one with --fhir-patient ID, or use esi-docs batch"
+        )
+    return patients[0]
+
+
+def deliver(
+    result: RenderedHandout,
+    *,
+    output: Path | None,
+    printer: str | None,
+    clinic: ClinicProfile,
+    fhir_out: Path | None,
+    subject: dict[str, Any] | None,
+) -> None:
+    """Write, describe and print the PDF, in that order."""
+    from esi_docs.output import write_atomic
+
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(result.pdf)
+        sys.stdout.buffer.flush()
+    elif output is not None:
+        write_atomic(output, result.pdf)
+        click.echo(f"wrote {output}", err=True)
+    if fhir_out is not None:
+        _write_docref(result, fhir_out, subject)
+    if printer is not None:
+        _print(result.pdf, printer or clinic.printer, output)
+
+
+def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] | None) -> None:
+    from esi_docs.fhir.docref import document_reference, write_document_reference
+
+    if subject is None:
+        raise InputError("--fhir-out: needs a patient (--patient or --fhir)")
+    resource = document_reference(result.pdf, subject=subject, language=result.document.language)
+    write_document_reference(path, resource)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _print(pdf: bytes, printer: str, output: Path | None) -> None:
+    from esi_docs.printing import PrintError, print_pdf
+
+    try:
+        job = print_pdf(pdf, printer or None)
+    except PrintError as exc:
+        if output is not None and str(output) != "-":
+            exc.problems = [f"{p}; the PDF was saved to {output}" for p in exc.problems]
+        raise
+    where = f"printer {printer}" if printer else "the default printer"
+    click.echo(f"sent to {where}" + (f" (job {job})" if job else ""), err=True)

@@ -1,0 +1,166 @@
+"""Reads a FHIR R4 Bundle (JSON) and validates it with fhir.resources before anything is mapped.
+
+fhir.resources 8.x carries R4B (4.3.0) models, which read R4 (4.0.1) Patient, Procedure,
+Condition, MedicationStatement, MedicationRequest, Medication and Bundle unchanged. A problem
+is reported with the library's path to the bad element and its message, never the value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esi_docs.errors import InputError, Problems
+from esi_docs.yamlio import read_text
+
+MAX_BUNDLE_BYTES = 20_000_000  # a clinic-day Bundle of a few hundred patients
+MAX_PROBLEMS = 50  # a Bundle from the wrong export can have thousands; the first ones tell
+PATIENT_RESOURCES = ("Procedure", "Condition", "MedicationStatement", "MedicationRequest")
+
+
+@dataclass
+class PatientRecord:
+    """One Patient and the resources whose subject points at it."""
+
+    label: str  # "Patient/<id>": names the patient in messages without PHI
+    reference: str  # how a DocumentReference should point at this patient
+    patient: Any
+    resources: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+
+    def of_type(self, resource_type: str) -> list[tuple[str, Any]]:
+        """(label, resource) pairs of one type, in Bundle order."""
+        return self.resources.get(resource_type, [])
+
+
+def _loc(parts: tuple[Any, ...]) -> str:
+    text = "Bundle"
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _known_types(data: dict, problems: Problems) -> None:
+    """fhir.resources raises a bare KeyError on an unknown resourceType: name it first."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    for index, entry in enumerate(data.get("entry") or []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        if not isinstance(kind, str):
+            continue
+        try:
+            get_fhir_model_class(kind)
+        except (KeyError, ValueError):
+            problems.add(
+                f"Bundle.entry[{index}].resource.resourceType",
+                f"'{kind[:40]}' is not a FHIR R4 resource type",
+            )
+
+
+def validate_bundle(data: Any, source: str) -> Any:
+    """A validated R4B Bundle model, or InputError with one line per problem."""
+    from fhir.resources.R4B.bundle import Bundle
+    from pydantic import ValidationError
+
+    problems = Problems(source)
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        problems.add("resourceType", "the file must hold one FHIR Bundle")
+        problems.raise_if_any()
+    _known_types(data, problems)
+    problems.raise_if_any()
+    try:
+        return Bundle.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        for error in errors[:MAX_PROBLEMS]:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.add(_loc(tuple(error["loc"])), " ".join(message.split()))
+        if len(errors) > MAX_PROBLEMS:
+            problems.add("", f"... and {len(errors) - MAX_PROBLEMS} more problems")
+    problems.raise_if_any()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def load_bundle(path: Path) -> Any:
+    """Read and validate a Bundle file."""
+    text = read_text(path, limit=MAX_BUNDLE_BYTES)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    return validate_bundle(data, str(path))
+
+
+def _patient_keys(entry: Any, patient: Any) -> tuple[str, set[str]]:
+    label = f"Patient/{patient.id}" if patient.id else (entry.fullUrl or "Patient")
+    keys = {label}
+    if entry.fullUrl:
+        keys.add(entry.fullUrl)
+    return label, keys
+
+
+def _matches(reference: str | None, keys: set[str]) -> bool:
+    if not reference:
+        return False
+    return reference in keys or any(
+        key.startswith("Patient/") and reference.endswith("/" + key) for key in keys
+    )
+
+
+def _resource_label(resource: Any, index: int) -> str:
+    kind = resource.get_resource_type()
+    return f"{kind}/{resource.id}" if resource.id else f"{kind} (entry {index})"
+
+
+def group_by_patient(bundle: Any, source: str) -> list[PatientRecord]:
+    """Every Patient in the Bundle with the resources that name it as their subject."""
+    entries = list(bundle.entry or [])
+    records: list[tuple[PatientRecord, set[str]]] = []
+    for entry in entries:
+        resource = entry.resource
+        if resource is not None and resource.get_resource_type() == "Patient":
+            label, keys = _patient_keys(entry, resource)
+            reference = label if resource.id else (entry.fullUrl or label)
+            records.append((PatientRecord(label, reference, resource), keys))
+    if not records:
+        raise InputError(f"{source}: the Bundle holds no Patient resource")
+    _check_unique([record for record, _ in records], source)
+    for index, entry in enumerate(entries):
+        resource = entry.resource
+        if resource is None or resource.get_resource_type() not in PATIENT_RESOURCES:
+            continue
+        subject = resource.subject.reference if resource.subject else None
+        for record, keys in records:
+            if _matches(subject, keys):
+                kind = resource.get_resource_type()
+                item = (_resource_label(resource, index), resource)
+                record.resources.setdefault(kind, []).append(item)
+    return [record for record, _ in records]
+
+
+def _check_unique(records: list[PatientRecord], source: str) -> None:
+    seen: set[str] = set()
+    for record in records:
+        if record.label in seen:
+            raise InputError(f"{source}: {record.label}: appears twice in the Bundle")
+        seen.add(record.label)
+
+
+def medication_index(bundle: Any) -> dict[str, Any]:
+    """Medication resources by every reference that may point at them (id and fullUrl)."""
+    index: dict[str, Any] = {}
+    for entry in bundle.entry or []:
+        resource = entry.resource
+        if resource is None:
+            continue
+        if resource.get_resource_type() == "Medication":
+            if resource.id:
+                index[f"Medication/{resource.id}"] = resource
+            if entry.fullUrl:
+                index[entry.fullUrl] = resource
+        for contained in getattr(resource, "contained", None) or []:
+            if contained.get_resource_type() == "Medication" and contained.id:
+                index[f"#{contained.id}"] = contained
+    return index
