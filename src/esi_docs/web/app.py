@@ -36,7 +36,7 @@ class CheckoutApp(Flask):
     """Flask, except an unexpected error is logged by type only: its text may quote PHI."""
 
     def log_exception(self, exc_info: Any) -> None:
-        security.ERROR_LOG.error("internal error (%s) on %s", exc_info[0].__name__, _route_name())
+        security.log_internal_error(exc_info[0])
 
 
 def create_app(
@@ -79,11 +79,6 @@ def _state() -> dict[str, Any]:
     from flask import current_app
 
     return current_app.extensions["esi_docs"]
-
-
-def _route_name() -> str:
-    rule = request.url_rule if request else None
-    return rule.rule if rule is not None else "(no route)"
 
 
 def _form_page(submission: forms.Submission, status: int = 200) -> tuple[str, int]:
@@ -219,5 +214,5 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> tuple[str, int]:
-        security.ERROR_LOG.error("internal error (%s) on %s", type(exc).__name__, _route_name())
+        security.log_internal_error(type(exc))
         return _error_page(500, _MESSAGES[500])

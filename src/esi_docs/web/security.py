@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 ACCESS_LOG = logging.getLogger("esi_docs.web.access")
 ERROR_LOG = logging.getLogger("esi_docs.web")
@@ -40,9 +40,21 @@ def set_headers(response: Response) -> Response:
 def log_request(response: Response) -> Response:
     """Method, route and status only: never the URL as sent, a form value or a header."""
     method = request.method if request.method in _METHODS else "OTHER"
-    route = request.url_rule.rule if request.url_rule is not None else "(no route)"
-    ACCESS_LOG.info("%s %s %s", method, route, response.status_code)
+    ACCESS_LOG.info("%s %s %s", method, route_name(), response.status_code)
     return response
+
+
+def log_internal_error(kind: type[BaseException]) -> None:
+    """An unexpected error, by type and route only: its text may quote patient data."""
+    ERROR_LOG.error("internal error (%s) on %s", kind.__name__, route_name())
+
+
+def route_name() -> str:
+    """The matched route, or a path that is one of ours (a 405); never an arbitrary URL."""
+    if request.url_rule is not None:
+        return request.url_rule.rule
+    known = {rule.rule for rule in current_app.url_map.iter_rules()}
+    return request.path if request.path in known else "(no route)"
 
 
 def install(app: Flask) -> None:
