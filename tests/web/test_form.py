@@ -234,7 +234,10 @@ def test_nothing_is_written_to_disk(post_form, tmp_path, monkeypatch):
         ("dob", "gives an age over 120 years", "over 120 years old"),
         ("name", "is 120 characters long; the limit is 100", "Too long: at most 100"),
         ("mrn", "required, and it is blank", "Scan or type the MRN."),
-        ("approach", "'' is not one of interlaminar, transforaminal, caudal", "Choose one of"),
+        ("approach", "'' is not one of interlaminar, transforaminal, caudal", "Choose the app"),
+        ("approach", "'lateral' is not one of interlaminar, transforaminal, caudal", "Choose one"),
+        ("dob", "'' is not a date written as YYYY-MM-DD", "Enter the date of birth."),
+        ("procedure_date", "' ' is not a date written as YYYY-MM-DD", "Enter the procedure date."),
         (
             "name",
             "contains an invisible formatting character U+202E (RIGHT-TO-LEFT OVERRIDE)",

@@ -207,6 +207,7 @@ def add_problems(submission: Submission, error: EsiDocsError) -> None:
         submission.add(name, nurse_words(name, match[2]))
 
 
+_BLANK = re.compile(r"^'\s*' ")  # the library quotes the value: a blank one means "missing"
 _CHAR = re.compile(r"U\+[0-9A-F]{4,6} \([^)]*\)")
 _LIMIT = re.compile(r"the limit is (\d+)")
 _WORDS: tuple[tuple[str, str], ...] = (
@@ -222,7 +223,7 @@ _WORDS: tuple[tuple[str, str], ...] = (
 
 def nurse_words(name: str, message: str) -> str:
     """The library's message for one field, said the way a nurse at checkout would."""
-    if message.startswith("required"):
+    if message.startswith("required") or _BLANK.match(message):
         return MISSING.get(name, "This is required.")
     for marker, words in _WORDS:
         if marker in message:
