@@ -14,7 +14,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -76,8 +86,6 @@ def create_app(
 
 
 def _state() -> dict[str, Any]:
-    from flask import current_app
-
     return current_app.extensions["esi_docs"]
 
 
