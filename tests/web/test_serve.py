@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
 from typing import ClassVar
 
 import pytest
 
+from esi_docs.bench_web import free_port, wait_ready
 from esi_docs.cli.serve import is_loopback
+from tests.web.conftest import CANARY_MRN, CANARY_NAME, FILLED
 
 
 class FakeServer:
@@ -87,3 +95,35 @@ def test_secret_key_can_be_configured(run_cli, fake_waitress, monkeypatch):
     assert run_cli("serve").exit_code == 0
     app = fake_waitress.started["app"]
     assert app.config["SECRET_KEY"] == "a-configured-secret-for-several-workers"  # noqa: S105
+
+
+def test_the_real_server_logs_requests_without_patient_data(tmp_path):
+    """`esi-docs serve` as nurses run it: waitress, our log on stderr, a canary patient."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "esi_docs", "serve", "--port", str(port)], stderr=stderr
+        )
+        try:
+            wait_ready(port)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", f"/?name={urllib.parse.quote(CANARY_NAME)}")
+            form = connection.getresponse()
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.read().decode())[1]
+            cookie = form.getheader("Set-Cookie").split(";", 1)[0]
+            body = urllib.parse.urlencode({**FILLED, "csrf_token": token})
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+            connection.request("POST", "/sheet", body=body, headers=headers)
+            assert connection.getresponse().read().startswith(b"%PDF")
+            connection.request("GET", f"/{CANARY_MRN}")
+            assert connection.getresponse().read()
+            time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    text = log.read_text(encoding="utf-8")
+    assert "esi_docs.web.access POST /sheet 200" in text
+    assert "esi_docs.web.access GET (no route) 404" in text
+    assert CANARY_NAME not in text and CANARY_MRN not in text
+    assert urllib.parse.quote(CANARY_NAME) not in text
