@@ -152,6 +152,9 @@ def test_large_print_and_handout_choices_reach_the_renderer(post_form, recorder)
     assert patient.large_print is True and rendered.document.large_print is True
     post_form(drop=("large_print",))
     assert recorder.calls[-1][2].large_print is False
+    post_form(large_print="false")
+    assert recorder.calls[-1][2].large_print is False
+    assert field_error(page(post_form(large_print="maybe")), "large_print") != ""
 
 
 def test_unknown_handout_is_refused_next_to_the_field(post_form):

@@ -158,7 +158,8 @@ def read_submission(form: Mapping[str, str]) -> Submission:
 def patient_mapping(values: Mapping[str, str]) -> dict[str, str]:
     """The patient-file mapping for parse_patient: same keys, same strings."""
     mapping = {key: values[key] for key in PATIENT_FIELDS if key in values}
-    mapping["large_print"] = "true" if values.get("large_print") else "false"
+    # An unticked checkbox sends nothing: that, and only that, means the default "false".
+    mapping["large_print"] = values.get("large_print") or "false"
     if values.get("blood_thinner") == OTHER:
         mapping["blood_thinner"] = values.get(OTHER_FIELD, "")
     return mapping
