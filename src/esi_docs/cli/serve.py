@@ -1,0 +1,83 @@
+"""`esi-docs serve`: the checkout form on this machine, for nurses at the desk.
+
+Served by waitress: pure Python, maintained, a thread pool in one process (so the per-process
+secret key and the loaded content are shared) and no request log of its own, which leaves the
+PHI-free log of esi_docs.web as the only one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from pathlib import Path
+
+import click
+
+SECRET_ENV = "ESI_DOCS_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str:
+    return (
+        f"WARNING: esi-docs serve is listening on {host}, not only on this machine.\n"
+        "WARNING: other computers on the network can reach a page that prints patient "
+        "data, over plain HTTP.\n"
+        "WARNING: do this only behind the clinic's firewall or an HTTPS proxy; the default "
+        "is --host 127.0.0.1."
+    )
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--clinic",
+    "clinic_file",
+    type=click.Path(path_type=Path),
+    help="Clinic profile (YAML). Default: the packaged example profile.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="A folder of the clinic's own content, searched before the packaged one.",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, clinic_file: Path | None, templates: Path | None, threads: int):
+    """Serve the checkout form (one page: fill in, show, print)."""
+    from waitress import create_server
+
+    from esi_docs.clinic import load_clinic
+    from esi_docs.resources import ContentPaths
+    from esi_docs.web import create_app
+
+    clinic = load_clinic(clinic_file)
+    if templates is not None:
+        ContentPaths(templates)  # a missing folder is a clear error now, not at the first sheet
+    _configure_logging()
+    app = create_app(clinic, templates, secret_key=os.environ.get(SECRET_ENV) or None)
+    server = create_server(app, host=host, port=port, threads=threads, ident="esi-docs")
+    if not is_loopback(host):
+        click.echo(exposure_warning(host), err=True)
+    click.echo(f"esi-docs: checkout form at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("esi-docs: stopped", err=True)
+    finally:
+        server.close()
+
+
+def _configure_logging() -> None:
+    """Our access log on stderr; werkzeug's (which writes whole URLs) is never used."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("werkzeug").disabled = True

@@ -1,0 +1,238 @@
+"""The checkout form's fields: what the nurse may pick, and how the typed values become a patient.
+
+The form speaks the patient file's language (field names are the file's keys) and hands the
+values, as typed, to `options.parse_patient` with the source "form": there is no second set of
+validation rules. This module only translates the library's one-line problems into words a
+nurse understands, next to the field they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from esi_docs import fields as parse
+from esi_docs.clinic import ClinicProfile
+from esi_docs.errors import EsiDocsError
+from esi_docs.options import APPROACHES, NO_BLOOD_THINNER, REGIONS
+from esi_docs.resources import ContentPaths
+
+SOURCE = "form"
+DEFAULT_HANDOUT = "discharge"
+OTHER = "other"
+OTHER_FIELD = "blood_thinner_other"
+OPERATOR_LIMIT = 60
+# Offered until the clinic profile carries its own hold table (clinic.blood_thinner_hold).
+# Names as patients know them; any other drug is typed under "other".
+DEFAULT_BLOOD_THINNERS = (
+    "Aspirin",
+    "Brilinta",
+    "Eliquis",
+    "Plavix",
+    "Pradaxa",
+    "Warfarin",
+    "Xarelto",
+)
+# The patient-file keys the form sends to parse_patient, in the order they appear on the page.
+PATIENT_FIELDS = (
+    "name",
+    "dob",
+    "mrn",
+    "procedure_date",
+    "procedure_time",
+    "approach",
+    "region",
+    "diabetic",
+    "sedation",
+    "blood_thinner",
+    "language",
+    "large_print",
+)
+_REGION_WORDS = {"cervical": "neck", "thoracic": "mid back", "lumbar": "low back"}
+# Every field on the page, in page order (the first one with a problem gets the focus).
+FIELD_ORDER = (*PATIENT_FIELDS[:10], OTHER_FIELD, *PATIENT_FIELDS[10:], "handout", "operator")
+# What to say when a field is left empty; a blank yes/no is never taken as "no".
+MISSING = {
+    "name": "Type the patient's name.",
+    "dob": "Enter the date of birth.",
+    "mrn": "Scan or type the MRN.",
+    "procedure_date": "Enter the procedure date.",
+    "approach": "Choose the approach.",
+    "region": "Choose the part of the spine.",
+    "diabetic": "Choose yes or no.",
+    "sedation": "Choose yes or no.",
+    "blood_thinner": "Choose the blood thinner, or none.",
+    OTHER_FIELD: "Type the name of the blood thinner.",
+    "language": "Choose a language.",
+    "handout": "Choose a handout.",
+    "operator": "Type your name: it goes in the print record.",
+}
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """The pick lists, read once when the app starts (content and profile do not change)."""
+
+    handouts: tuple[str, ...]
+    languages: tuple[tuple[str, str], ...]  # (code, name in that language)
+    blood_thinners: tuple[str, ...]
+
+
+@dataclass
+class Submission:
+    """One POST: the values exactly as typed (to show again) and the problems per field."""
+
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.general
+
+
+def clinic_drug_names(clinic: ClinicProfile) -> tuple[str, ...]:
+    """Drug names from the profile's hold table when it has one, else the default list."""
+    table = getattr(clinic, "blood_thinner_hold", None)
+    if not table:
+        return DEFAULT_BLOOD_THINNERS
+    if isinstance(table, Mapping):
+        return tuple(str(name) for name in table)
+    names = []
+    for row in table:
+        if isinstance(row, Mapping):
+            names.append(str(row.get("drug") or row.get("name")))
+        else:
+            names.append(str(getattr(row, "drug", None) or getattr(row, "name", row)))
+    return tuple(names)
+
+
+def language_name(code: str) -> str:
+    """'English', 'Español': each language named in itself, as a patient would recognise it."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def form_choices(clinic: ClinicProfile, templates: Path | None) -> FormChoices:
+    paths = ContentPaths(templates)
+    return FormChoices(
+        handouts=tuple(paths.recipe_names()),
+        languages=tuple((code, language_name(code)) for code in paths.languages()),
+        blood_thinners=clinic_drug_names(clinic),
+    )
+
+
+def page_options(choices: FormChoices) -> dict[str, list[tuple[str, str]]]:
+    """(value, what the nurse reads) for every pick list; values are the patient-file words."""
+    drugs = [(name, name) for name in choices.blood_thinners]
+    return {
+        "approach": [(a, a.capitalize()) for a in APPROACHES],
+        "region": [(r, f"{r.capitalize()} ({_REGION_WORDS[r]})") for r in REGIONS],
+        "blood_thinner": [(NO_BLOOD_THINNER, "None"), *drugs, (OTHER, "Other…")],
+        "handout": [(h, h.replace("-", " ").capitalize()) for h in choices.handouts],
+        "language": list(choices.languages),
+    }
+
+
+def initial_values(today: str) -> dict[str, str]:
+    """A fresh form: only the patient file's own defaults, plus today's date."""
+    return {"procedure_date": today, "language": "en", "handout": DEFAULT_HANDOUT}
+
+
+def read_submission(form: Mapping[str, str]) -> Submission:
+    """Keep the known fields exactly as typed; anything else a client sends is ignored."""
+    known = (*PATIENT_FIELDS, OTHER_FIELD, "handout", "operator")
+    return Submission({key: form[key] for key in known if key in form})
+
+
+def patient_mapping(values: Mapping[str, str]) -> dict[str, str]:
+    """The patient-file mapping for parse_patient: same keys, same strings."""
+    mapping = {key: values[key] for key in PATIENT_FIELDS if key in values}
+    # An unticked checkbox sends nothing: that, and only that, means the default "false".
+    mapping["large_print"] = values.get("large_print") or "false"
+    if values.get("blood_thinner") == OTHER:
+        mapping["blood_thinner"] = values.get(OTHER_FIELD, "")
+    return mapping
+
+
+def check_choices(submission: Submission, choices: FormChoices) -> None:
+    """The handout and the 'other' drug name are the form's own fields, checked here."""
+    handout = submission.values.get("handout", "")
+    if handout not in choices.handouts:
+        submission.add("handout", MISSING["handout"])
+    if (
+        submission.values.get("blood_thinner") == OTHER
+        and not submission.values.get(OTHER_FIELD, "").strip()
+    ):
+        submission.add(OTHER_FIELD, MISSING[OTHER_FIELD])
+
+
+def check_operator(submission: Submission, remembered: str | None) -> str | None:
+    """The operator typed once per session; a new value replaces the remembered one."""
+    typed = submission.values.get("operator")
+    if typed is None:
+        if remembered:
+            return remembered
+        typed = ""
+    try:
+        return parse.as_required_text(typed, max_length=OPERATOR_LIMIT)
+    except parse.FieldError as exc:
+        submission.add("operator", nurse_words("operator", str(exc)))
+        return None
+
+
+_PROBLEM = re.compile(rf"^{SOURCE}: ([a-z_]+): (.*)$")
+
+
+def add_problems(submission: Submission, error: EsiDocsError) -> None:
+    """Each library problem goes next to its field; anything else goes at the top."""
+    other_drug = submission.values.get("blood_thinner") == OTHER
+    for problem in error.problems:
+        match = _PROBLEM.match(problem)
+        if not match or match[1] not in (*PATIENT_FIELDS, OTHER_FIELD):
+            submission.general.append(problem)
+            continue
+        name = OTHER_FIELD if match[1] == "blood_thinner" and other_drug else match[1]
+        if OTHER_FIELD in submission.errors and name == OTHER_FIELD:
+            continue  # already said: the typed drug name is blank
+        submission.add(name, nurse_words(name, match[2]))
+
+
+_BLANK = re.compile(r"^'\s*' ")  # the library quotes the value: a blank one means "missing"
+_CHAR = re.compile(r"U\+[0-9A-F]{4,6} \([^)]*\)")
+_LIMIT = re.compile(r"the limit is (\d+)")
+_WORDS: tuple[tuple[str, str], ...] = (
+    ("is not a date written as", "Enter the date as year-month-day, e.g. 1961-04-12."),
+    ("is not a real calendar date", "This date is not on the calendar: check day and month."),
+    ("is in the future", "This date is in the future."),
+    ("is after the procedure date", "This is after the procedure date: check both dates."),
+    ("gives an age over", "That makes the patient over 120 years old: check the year."),
+    ("is not a time written as", "Enter the time as hours:minutes, e.g. 09:30 or 14:00."),
+    ("is not one of", "Choose one of the options in the list."),
+)
+
+
+def nurse_words(name: str, message: str) -> str:
+    """The library's message for one field, said the way a nurse at checkout would."""
+    if message.startswith("required") or _BLANK.match(message):
+        return MISSING.get(name, "This is required.")
+    for marker, words in _WORDS:
+        if marker in message:
+            return words
+    limit = _LIMIT.search(message)
+    if limit:
+        return f"Too long: at most {limit[1]} characters fit on the sheet."
+    char = _CHAR.search(message)
+    if char:
+        return f"The sheet cannot print one character here, {char[0]}: please retype it."
+    return message[:1].upper() + message[1:]
