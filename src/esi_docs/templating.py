@@ -123,11 +123,15 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimitError("formatting text with % is not allowed; use {{ ... }}")
         return _checked(super().call_binop(context, operator, left, right))
 
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # str.format('{:999999999}') builds the whole string before any check could run.
-        if isinstance(obj, str) and attr in ("format", "format_map"):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # str.format('{:>999999999}') builds the whole string before any check could run.
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refused(*args: Any, **kwargs: Any) -> str:
+            raise TemplateLimitError("str.format is not allowed in content; use {{ ... }}")
+
+        return refused
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _check_arguments([getattr(__obj, "__self__", None), *args, *kwargs.values()])
