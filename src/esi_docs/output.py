@@ -28,12 +28,13 @@ def _write_all(handle: int, data: bytes) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` all at once, mode 0600."""
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise RenderError(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
     temp_name = None
     try:
+        # Inside the try: even these checks raise OSError (a name too long, a looping link).
+        if not folder.is_dir():
+            raise RenderError(f"{path}: the folder {folder} does not exist")
+        if path.is_dir():
+            raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".esi-docs-", suffix=".tmp")
         try:
             os.fchmod(handle, FILE_MODE)  # mkstemp already uses 0600; say so whatever umask
