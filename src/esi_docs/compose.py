@@ -132,13 +132,20 @@ class ContentLibrary:
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
-        context = _context(patient, clinic, pack)
+        try:  # Babel formats the dates here; its errors may quote them, so only the type
+            context = _context(patient, clinic, pack)
+            header = _header(patient, clinic, pack)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ContentError(
+                f"{pack.file}: date_format, short_date_format or time_format: not a usable "
+                f"date pattern ({type(exc).__name__})"
+            ) from None
         composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
         digest = _digest(recipe, pack, sections)
         return Document(
             title=_label(pack, recipe.title_label),
             language=language,
-            header=_header(patient, clinic, pack),
+            header=header,
             sections=composed,
             page_label=_label(pack, "page"),
             content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
@@ -215,18 +222,11 @@ def _header(
     if patient is not None:
         words = _date_words(pack)
         short = DateWords(pack.language, pack.short_date_format, pack.time_format)
-        try:
-            dob, procedure = short.day(patient.dob), words.day(patient.procedure_date)
-        except (ValueError, KeyError, TypeError) as exc:  # a bad Babel pattern
-            raise ContentError(
-                f"{pack.file}: date_format or short_date_format: not a usable date pattern "
-                f"({type(exc).__name__})"
-            ) from None
         fields = (
             (_label(pack, "patient"), patient.name),
-            (_label(pack, "dob"), dob),
+            (_label(pack, "dob"), short.day(patient.dob)),
             (_label(pack, "mrn"), patient.mrn),
-            (_label(pack, "procedure_date"), procedure),
+            (_label(pack, "procedure_date"), words.day(patient.procedure_date)),
         )
     return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
 
