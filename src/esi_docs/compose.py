@@ -115,49 +115,52 @@ class ContentLibrary:
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
         _check_procedure_date(recipe, patient)
-        try:
-            with deadline():
-                return self._compose(recipe, patient, clinic, language, large_print)
-        except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
-            raise ContentError(f"{recipe.file}: {exc.message}") from None
-
-    def _compose(
-        self,
-        recipe: Recipe,
-        patient: PatientOptions | None,
-        clinic: ClinicProfile,
-        language: str | None,
-        large_print: bool | None,
-    ) -> Document:
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
-        try:  # Babel formats the dates here; its errors may quote them, so only the type
-            context = _context(patient, clinic, pack)
-            header = _header(patient, clinic, pack)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ContentError(
-                f"{pack.file}: date_format, short_date_format or time_format: not a usable "
-                f"date pattern ({type(exc).__name__})"
-            ) from None
-        composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
-        digest = _digest(recipe, pack, sections)
-        return Document(
-            title=_label(pack, recipe.title_label),
-            language=language,
-            header=header,
-            sections=composed,
-            page_label=_label(pack, "page"),
-            content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
-            f"({digest[:8]})",
-            content_hash=digest,
-            large_print=bool(
-                large_print
-                if large_print is not None
-                else (patient.large_print if patient else False)
-            ),
-            labels=pack.labels,
-        )
+        # Loading and compiling files (cached) stays outside the time limit: only filling in
+        # the text can loop for ever.
+        try:
+            with deadline():
+                return _compose(recipe, pack, sections, patient, clinic, large_print)
+        except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
+            raise ContentError(f"{recipe.file}: {exc.message}") from None
+
+
+def _compose(
+    recipe: Recipe,
+    pack: LanguagePack,
+    sections: list[SectionSpec],
+    patient: PatientOptions | None,
+    clinic: ClinicProfile,
+    large_print: bool | None,
+) -> Document:
+    """The Document from loaded content: conditions decide, templates fill in."""
+    language = pack.language
+    try:  # Babel formats the dates here; its errors may quote them, so only the type
+        context = _context(patient, clinic, pack)
+        header = _header(patient, clinic, pack)
+    except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
+        raise ContentError(
+            f"{pack.file}: date_format, short_date_format or time_format: not a usable "
+            f"date pattern ({type(exc).__name__})"
+        ) from None
+    composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
+    digest = _digest(recipe, pack, sections)
+    return Document(
+        title=_label(pack, recipe.title_label),
+        language=language,
+        header=header,
+        sections=composed,
+        page_label=_label(pack, "page"),
+        content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
+        f"({digest[:8]})",
+        content_hash=digest,
+        large_print=bool(
+            large_print if large_print is not None else (patient.large_print if patient else False)
+        ),
+        labels=pack.labels,
+    )
 
 
 @lru_cache(maxsize=8)

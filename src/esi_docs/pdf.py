@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markupsafe import Markup, escape
 import reportlab
+from markupsafe import Markup, escape
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -67,7 +67,9 @@ def security_problem() -> str | None:
         return f"ReportLab {reportlab.Version} is too old; install {wanted} or later"
     for name in _WEAKENING_ENV:
         if name in os.environ:
-            return f"the environment variable {name} changes ReportLab's security settings; unset it"
+            return (
+                f"the environment variable {name} changes ReportLab's security settings; unset it"
+            )
     if rl_config.toColorCanUse != _SAFE_COLOUR_EVAL:
         return (
             f"ReportLab's toColorCanUse is {rl_config.toColorCanUse!r}; it must be "

@@ -133,7 +133,7 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
 
         return refused
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_arguments([getattr(__obj, "__self__", None), *args, *kwargs.values()])
         return _checked(super().call(__context, __obj, *args, **kwargs))
 

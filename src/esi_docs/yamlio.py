@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
-from yaml.reader import ReaderError
 from yaml.nodes import MappingNode
+from yaml.reader import ReaderError
 
 from esi_docs.errors import EsiDocsError, InputError
 
@@ -96,9 +96,7 @@ class ContentLoader(_StrictMixin, yaml.SafeLoader):
 LINE_KEY = "__line__"
 
 
-def parse_yaml(
-    text: str, source: str, *, strings_only: bool, limit: int = MAX_DATA_BYTES
-) -> Any:
+def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_DATA_BYTES) -> Any:
     """Parse YAML text; errors name the source and line but never quote the content.
 
     The size is checked before PyYAML sees the text, also for text that did not come from a

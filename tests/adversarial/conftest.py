@@ -6,8 +6,8 @@ then `assert_no_canary(...)` on every message, log, manifest and file name they 
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -109,10 +109,11 @@ def word_boxes(data: bytes, tmp_path: Path) -> tuple[list[tuple[str, float, floa
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
 
-
     width = float(re.search(r'<page width="([0-9.]+)"', html)[1])
     words = [
         (m[3], float(m[1]), float(m[2]))
-        for m in re.finditer(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"[^>]*>([^<]*)<', html)
+        for m in re.finditer(
+            r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"[^>]*>([^<]*)<', html
+        )
     ]
     return words, width

@@ -58,9 +58,7 @@ def test_other_date_formats_are_refused_not_guessed(value):
 def test_dob_after_the_procedure_or_in_the_future():
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert problems(dob="2026-11-21") == ["p.yaml: dob: is after the procedure date"]
-    assert problems(dob=tomorrow, procedure_date=tomorrow) == [
-        "p.yaml: dob: is in the future"
-    ]
+    assert problems(dob=tomorrow, procedure_date=tomorrow) == ["p.yaml: dob: is in the future"]
 
 
 @pytest.mark.parametrize("dob", ["1900-01-01", "1905-11-19", "1066-10-14"])
@@ -105,7 +103,9 @@ def test_a_blank_flag_in_a_real_file_is_refused(tmp_path, run_cli):
     text = "".join(f"{k}: {v}\n" for k, v in TYPICAL.items() if k != "diabetic") + "diabetic:\n"
     patient = tmp_path / "p.yaml"
     patient.write_text(text)
-    result = run_cli("render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))
+    result = run_cli(
+        "render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf")
+    )
     assert result.exit_code == 2
     assert result.stderr == (
         f"esi-docs: error: {patient}: diabetic: required, and it is blank; write true or false\n"

@@ -68,7 +68,9 @@ def test_a_folder_as_the_output(run_cli, patient, out_dir):
         ("fchmod", PermissionError(errno.EPERM, "Operation not permitted")),
     ],
 )
-def test_system_call_failures_leave_nothing_behind(run_cli, patient, out_dir, monkeypatch, call, error):
+def test_system_call_failures_leave_nothing_behind(
+    run_cli, patient, out_dir, monkeypatch, call, error
+):
     def fail(*args, **kwargs):
         raise error
 
@@ -120,7 +122,9 @@ def test_a_failed_write_keeps_the_previous_sheet_intact(run_cli, patient, out_di
 
 
 @pytest.mark.parametrize("call", ["fsync", "replace"])
-def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(run_cli, patient, out_dir, monkeypatch, call):
+def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(
+    run_cli, patient, out_dir, monkeypatch, call
+):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
@@ -143,7 +147,9 @@ def test_ctrl_c_while_laying_out_exits_130(run_cli, patient, out_dir, monkeypatc
     assert leftovers(out_dir) == []
 
 
-def test_a_symlink_at_the_destination_is_replaced_never_written_through(run_cli, patient, tmp_path, out_dir):
+def test_a_symlink_at_the_destination_is_replaced_never_written_through(
+    run_cli, patient, tmp_path, out_dir
+):
     victim = tmp_path / "victim.txt"
     victim.write_text("do not touch")
     target = out_dir / "sheet.pdf"
@@ -169,7 +175,9 @@ def test_a_file_name_too_long(run_cli, patient, out_dir):
     target = out_dir / ("x" * 300 + ".pdf")
     result = render(run_cli, patient, target)
     assert result.exit_code == 2
-    assert result.stderr == f"esi-docs: error: {target}: cannot write the file (File name too long)\n"
+    assert (
+        result.stderr == f"esi-docs: error: {target}: cannot write the file (File name too long)\n"
+    )
     assert leftovers(out_dir) == []
 
 
@@ -179,7 +187,7 @@ def test_outputs_are_0600_whatever_the_umask(out_dir, umask):
     try:
         target = out_dir / "sheet.pdf"
         target.write_bytes(b"old")
-        os.chmod(target, 0o666)
+        os.chmod(target, 0o666)  # noqa: S103 - the permissive mode the test replaces
         write_atomic(target, b"%PDF-new")
     finally:
         os.umask(previous)

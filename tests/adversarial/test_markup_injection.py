@@ -30,7 +30,7 @@ PAYLOADS = [
     "<onDraw name=drawSomething label=x/>",
     '<span backColor="red">x</span>',
     '<font color="[].__class__">x</font>',
-    "<font color=\"().__class__.__base__\">x",
+    '<font color="().__class__.__base__">x',
     "<seq id=x/><seq/><seqreset id=x/>",
     "<br/>line<br/>break",
     "&amp; &#x41; &#65; &lt;b&gt; &nbsp;",

@@ -55,7 +55,9 @@ def seed(tmp_path: Path, block: dict) -> Path:
 )
 def test_validation_messages_carry_no_free_text(run_cli, tmp_path, debug_logs, changes):
     patient = write_yaml(tmp_path / "p.yaml", CANARY_PATIENT | changes)
-    result = run_cli("render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))
+    result = run_cli(
+        "render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf")
+    )
     assert result.exit_code == 2
     assert_no_canary(result.stderr, "stderr")
     assert_no_canary(result.stdout, "stdout")
@@ -77,7 +79,9 @@ def test_validation_messages_carry_no_free_text(run_cli, tmp_path, debug_logs, c
 def test_yaml_errors_never_quote_the_file(run_cli, tmp_path, text):
     patient = tmp_path / "p.yaml"
     patient.write_text(text)
-    result = run_cli("render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))
+    result = run_cli(
+        "render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf")
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith(f"esi-docs: error: {patient}: ")
     assert_no_canary(result.stderr, "stderr")
@@ -97,7 +101,9 @@ def test_temp_names_carry_nothing_even_when_the_output_is_named_after_the_patien
     run_cli, canary_file, tmp_path, temp_names
 ):
     out = tmp_path / f"{CANARY_NAME}.pdf"
-    assert run_cli("render", "discharge", "--patient", str(canary_file), "-o", str(out)).exit_code == 0
+    assert (
+        run_cli("render", "discharge", "--patient", str(canary_file), "-o", str(out)).exit_code == 0
+    )
     assert [Path(name).name.startswith(".esi-docs-") for name in temp_names] == [True]
     assert_no_canary(Path(temp_names[0]).name, "temporary file name")
 
@@ -169,7 +175,9 @@ def test_an_unexpected_exception_shows_only_its_type(run_cli, canary_file, tmp_p
 
     monkeypatch.setattr(esi_docs.compose.ContentLibrary, "compose", explode)
     monkeypatch.delenv("ESI_DOCS_DEBUG", raising=False)
-    result = run_cli("render", "discharge", "--patient", str(canary_file), "-o", str(tmp_path / "o"))
+    result = run_cli(
+        "render", "discharge", "--patient", str(canary_file), "-o", str(tmp_path / "o")
+    )
     assert result.exit_code == 3
     assert result.stderr == (
         "esi-docs: internal error (RuntimeError); set ESI_DOCS_DEBUG=1 for details, and report it\n"

@@ -52,7 +52,10 @@ def refusal(tmp_path: Path, text: str, kind: str = "paragraph") -> str:
         ("{{ joiner() }}", "'joiner' is undefined"),
         ("{{ lipsum() }}", "'lipsum' is undefined"),
         ("{% set ns = namespace(s='x') %}{{ ns.s }}", "'namespace' is undefined"),
-        ("{{ name|attr('__class__') }}", "access to attribute '__class__' of 'str' object is unsafe"),
+        (
+            "{{ name|attr('__class__') }}",
+            "access to attribute '__class__' of 'str' object is unsafe",
+        ),
         ("{{ clinic.__dict__ }}", "access to attribute '__dict__' of 'ClinicProfile' object"),
         ("{{ dates.until.__globals__ }}", "access to attribute '__globals__' of 'method' object"),
     ],
@@ -141,8 +144,11 @@ def test_endless_loops_are_stopped_by_the_time_limit(tmp_path, monkeypatch, text
 
 def test_the_time_limit_leaves_later_renders_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(esi_docs.templating, "TIME_LIMIT_S", 0.3)
-    refusal(tmp_path, "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}")
-    time.sleep(0.5)  # a late watchdog would strike here
+    refusal(
+        tmp_path, "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    )
+    monkeypatch.setattr(esi_docs.templating, "TIME_LIMIT_S", 5.0)
+    time.sleep(0.5)  # a late watchdog from the stopped render would strike here
     assert render_handout("discharge", TYPICAL).pdf.startswith(b"%PDF")
 
 
@@ -165,7 +171,9 @@ def test_bold_and_line_breaks_are_fine(tmp_path):
     root = seed(tmp_path, {"type": "paragraph", "text": "<b>Rest</b> today.<br/>Ice: yes."})
     from tests.conftest import pdf_text
 
-    assert "Rest today. Ice: yes." in pdf_text(render_handout("discharge", TYPICAL, templates=root).pdf)
+    assert "Rest today. Ice: yes." in pdf_text(
+        render_handout("discharge", TYPICAL, templates=root).pdf
+    )
 
 
 def test_a_table_with_thousands_of_rows_is_refused(tmp_path):
@@ -186,3 +194,19 @@ def test_a_content_error_reaches_the_cli_as_one_line(tmp_path, run_cli):
         "(limit 10,000)\n"
     )
     assert not out.exists()
+
+
+def test_a_broken_date_pattern_is_a_content_error(tmp_path):
+    from esi_docs.resources import ContentPaths
+
+    packaged = ContentPaths().section("en", "_language")
+    data = yaml.safe_load(packaged.read_text(encoding="utf-8"))
+    data["date_format"] = "QQQQQQQ"
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "_language.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError) as caught:
+        render_handout("discharge", TYPICAL, templates=tmp_path)
+    assert str(caught.value) == (
+        "en/_language.yaml: date_format, short_date_format or time_format: not a usable date "
+        "pattern (ValueError)"
+    )

@@ -28,8 +28,14 @@ REFUSED = [
     ("\u2029", "contains a paragraph separator U+2029 (PARAGRAPH SEPARATOR)"),
     ("\ue000", "contains a private-use character U+E000 (unnamed)"),
     ("\U0001f600", "contains U+1F600 (GRINNING FACE), which the handout font cannot print"),
-    ("\U0001f44d\U0001f3fd", "contains U+1F44D (THUMBS UP SIGN), which the handout font cannot print"),
-    ("\U0001d400", "contains U+1D400 (MATHEMATICAL BOLD CAPITAL A), which the handout font cannot print"),
+    (
+        "\U0001f44d\U0001f3fd",
+        "contains U+1F44D (THUMBS UP SIGN), which the handout font cannot print",
+    ),
+    (
+        "\U0001d400",
+        "contains U+1D400 (MATHEMATICAL BOLD CAPITAL A), which the handout font cannot print",
+    ),
     ("山田", "contains U+5C71 (CJK UNIFIED IDEOGRAPH-5C71), which the handout font cannot print"),
     ("देव", "contains U+0926 (DEVANAGARI LETTER DA), which the handout font cannot print"),
     ("สมชาย", "contains U+0E2A (THAI CHARACTER SO SUA), which the handout font cannot print"),

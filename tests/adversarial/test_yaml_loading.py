@@ -81,7 +81,10 @@ def test_explicit_tags_are_refused_with_the_line_and_no_content(text):
         ("a:\n  - x: 1\n    x: 2\n", "p.yaml: line 3: duplicate key 'x'"),
         ("a: 1\n'a': 2\n", "p.yaml: line 2: duplicate key 'a'"),
         ("a: &n 1\n", "p.yaml: line 1: anchors and aliases (& and *) are not allowed"),
-        ("a: 1\nb:\n  c: &n [1]\n", "p.yaml: line 3: anchors and aliases (& and *) are not allowed"),
+        (
+            "a: 1\nb:\n  c: &n [1]\n",
+            "p.yaml: line 3: anchors and aliases (& and *) are not allowed",
+        ),
         ("a:\n  - 1\n  - &n 2\n", "p.yaml: line 3: anchors and aliases (& and *) are not allowed"),
         ("a: 1\nb: *n\n", "p.yaml: line 2: anchors and aliases (& and *) are not allowed"),
         ("a: 1\n<<: *n\n", "p.yaml: line 2: anchors and aliases (& and *) are not allowed"),
