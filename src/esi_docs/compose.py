@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, UndefinedError
+from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from esi_docs.clinic import ClinicProfile
@@ -40,9 +41,21 @@ from esi_docs.document import (
     Signature,
     Table,
 )
-from esi_docs.errors import ContentError
+from esi_docs.errors import ContentError, InputError
 from esi_docs.options import PatientOptions
 from esi_docs.resources import ContentPaths
+from esi_docs.templating import (
+    RENDER_ERRORS,
+    TemplateTimeout,
+    deadline,
+    markup_problem,
+    render_text,
+)
+
+MAX_TABLE_ROWS = 100  # a glucose log is a week or two; thousands of rows is a content mistake
+# Patient values that must not reach a message, even when a library quotes them (Jinja's
+# "'dict object' has no attribute 'CANARY-0042'").
+_PHI_FIELDS = ("name", "mrn", "dob", "physician", "blood_thinner", "procedure_date", "follow_up")
 
 
 @dataclass
@@ -101,34 +114,76 @@ class ContentLibrary:
         recipe = self.recipe(handout)
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
+        _check_procedure_date(recipe, patient)
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
+        # Loading and compiling files (cached) stays outside the time limit: only filling in
+        # the text can loop for ever.
+        try:
+            with deadline():
+                return _compose(recipe, pack, sections, patient, clinic, large_print)
+        except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
+            raise ContentError(f"{recipe.file}: {exc.message}") from None
+
+
+def _compose(
+    recipe: Recipe,
+    pack: LanguagePack,
+    sections: list[SectionSpec],
+    patient: PatientOptions | None,
+    clinic: ClinicProfile,
+    large_print: bool | None,
+) -> Document:
+    """The Document from loaded content: conditions decide, templates fill in."""
+    language = pack.language
+    try:  # Babel formats the dates here; its errors may quote them, so only the type
         context = _context(patient, clinic, pack)
-        composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
-        digest = _digest(recipe, pack, sections)
-        return Document(
-            title=_label(pack, recipe.title_label),
-            language=language,
-            header=_header(patient, clinic, pack),
-            sections=composed,
-            page_label=_label(pack, "page"),
-            content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
-            f"({digest[:8]})",
-            content_hash=digest,
-            large_print=bool(
-                large_print
-                if large_print is not None
-                else (patient.large_print if patient else False)
-            ),
-            labels=pack.labels,
-        )
+        header = _header(patient, clinic, pack)
+    except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
+        raise ContentError(
+            f"{pack.file}: date_format, short_date_format or time_format: not a usable "
+            f"date pattern ({type(exc).__name__})"
+        ) from None
+    composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
+    digest = _digest(recipe, pack, sections)
+    return Document(
+        title=_label(pack, recipe.title_label),
+        language=language,
+        header=header,
+        sections=composed,
+        page_label=_label(pack, "page"),
+        content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
+        f"({digest[:8]})",
+        content_hash=digest,
+        large_print=bool(
+            large_print if large_print is not None else (patient.large_print if patient else False)
+        ),
+        labels=pack.labels,
+    )
 
 
 @lru_cache(maxsize=8)
 def library(templates: Path | None = None) -> ContentLibrary:
     """The shared library for a templates folder (None: packaged content only)."""
     return ContentLibrary(ContentPaths(templates))
+
+
+def _check_procedure_date(recipe: Recipe, patient: PatientOptions | None) -> None:
+    """A recipe may say its procedure must be done already (discharge) or still ahead."""
+    if patient is None or recipe.procedure_date == "any":
+        return
+    day, today = patient.procedure_date, date.today()
+    if recipe.procedure_date == "past_or_today" and day > today:
+        raise InputError(
+            f"procedure_date: {day.isoformat()} is in the future; the {recipe.name} handout "
+            "is for a procedure that has been done"
+        )
+    if recipe.procedure_date == "today_or_future" and day < today:
+        raise InputError(
+            f"procedure_date: {day.isoformat()} is in the past; the {recipe.name} handout "
+            "is for a procedure still to come"
+        )
 
 
 def _label(pack: LanguagePack, key: str) -> str:
@@ -179,8 +234,13 @@ def _header(
     return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
 
 
-def _fail(where: str, exc: Exception) -> ContentError:
-    message = getattr(exc, "message", None) or str(exc)
+def _fail(where: str, exc: BaseException, context: dict[str, Any]) -> ContentError:
+    """A content error naming file and line; patient values in the library's text are hidden."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    for key in _PHI_FIELDS:
+        value = context.get(key)
+        if value and len(str(value)) >= 3:
+            message = message.replace(str(value), "[patient data]")
     return ContentError(f"{where}: {message}")
 
 
@@ -189,15 +249,19 @@ def _applies(condition: Condition | None, context: dict[str, Any], where: str) -
         return True
     try:
         return bool(condition.test(**context))
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise _fail(f"{where}: when: {condition.source}", exc) from None
+    except RENDER_ERRORS as exc:
+        raise _fail(f"{where}: when: {condition.source}", exc, context) from None
 
 
 def _fill(text: Text, context: dict[str, Any], where: str) -> Markup:
     try:
-        return Markup(text.template.render(context).strip())  # noqa: S704 - autoescaped output
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise _fail(where, exc) from None
+        filled = render_text(text.template, context).strip()
+    except RENDER_ERRORS as exc:
+        raise _fail(where, exc, context) from None
+    problem = markup_problem(filled)
+    if problem:
+        raise ContentError(f"{where}: {problem}")
+    return Markup(filled)  # noqa: S704 - autoescaped output, tags checked above
 
 
 def _section(spec: SectionSpec, context: dict[str, Any]) -> Section | None:
@@ -246,8 +310,10 @@ def _table(block: BlockSpec, context: dict[str, Any], where: str) -> Table | Non
     try:
         rows = block.rows.test(**context) if block.rows else []
         rows = list(rows)
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise _fail(f"{where}: rows", exc) from None
+    except RENDER_ERRORS as exc:
+        raise _fail(f"{where}: rows", exc, context) from None
+    if len(rows) > MAX_TABLE_ROWS:
+        raise ContentError(f"{where}: rows: {len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
     cells = tuple(_row(row, len(columns)) for row in rows)
     return Table(columns, cells) if cells else None
 

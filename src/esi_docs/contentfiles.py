@@ -92,6 +92,11 @@ class Recipe:
     requires_patient: bool
     sections: tuple[str, ...]
     digest: str
+    # "past_or_today" (discharge), "today_or_future" (a letter before the procedure) or "any"
+    procedure_date: str = "any"
+
+
+PROCEDURE_DATE_RULES = ("any", "past_or_today", "today_or_future")
 
 
 def _read(path: Traversable) -> tuple[Any, str, str]:
@@ -119,13 +124,18 @@ def _require(data: dict, key: str, name: str, kind: type = str) -> Any:
     return value
 
 
+def _message(exc: Exception) -> str:
+    """Jinja's own message, or a plain one for Python's recursion limit (deeply nested text)."""
+    return getattr(exc, "message", None) or "nested too deeply"
+
+
 def _text(source: Any, where: str) -> Text:
     if not isinstance(source, str | int | float):
         raise ContentError(f"{where}: must be text")
     try:
         return Text(str(source), compile_text(str(source)))
-    except TemplateError as exc:
-        raise ContentError(f"{where}: template error: {exc.message}") from None
+    except (TemplateError, RecursionError) as exc:
+        raise ContentError(f"{where}: template error: {_message(exc)}") from None
 
 
 def _condition(source: Any, where: str) -> Condition | None:
@@ -135,13 +145,17 @@ def _condition(source: Any, where: str) -> Condition | None:
         raise ContentError(f"{where}: when: must be a condition such as 'diabetic'")
     try:
         return Condition(str(source), compile_condition(str(source)))
-    except TemplateError as exc:
-        raise ContentError(f"{where}: when: {exc.message}") from None
+    except (TemplateError, RecursionError) as exc:
+        raise ContentError(f"{where}: when: {_message(exc)}") from None
 
 
 def load_recipe(path: Traversable, name: str) -> Recipe:
     data, file, digest = _read(path)
     sections = _require(data, "sections", file, list)
+    rule = str(data.get("procedure_date", "any"))
+    if rule not in PROCEDURE_DATE_RULES:
+        allowed = ", ".join(PROCEDURE_DATE_RULES)
+        raise ContentError(f"{file}: procedure_date: '{rule}' is not one of {allowed}")
     return Recipe(
         name=name,
         file=file,
@@ -150,6 +164,7 @@ def load_recipe(path: Traversable, name: str) -> Recipe:
         requires_patient=bool(data.get("requires_patient", True)),
         sections=tuple(str(s) for s in sections),
         digest=digest,
+        procedure_date=rule,
     )
 
 

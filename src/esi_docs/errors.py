@@ -13,8 +13,17 @@ class EsiDocsError(Exception):
     exit_code = 2
 
     def __init__(self, problems: str | list[str]):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        given = [problems] if isinstance(problems, str) else list(problems)
+        self.problems = [one_line(problem) for problem in given]
         super().__init__("\n".join(self.problems))
+
+
+def one_line(text: str) -> str:
+    """A problem stays one printable line even when it quotes a value holding a line break,
+    an escape sequence or a bidi override: those are shown as \\n, \\x1b, \\u202e."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class InputError(EsiDocsError):

@@ -13,8 +13,11 @@ from datetime import date, time
 from esi_docs import fonts
 from esi_docs.textcheck import text_problem
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+# ASCII digits only: Python's \d also matches fullwidth and Arabic-Indic digits.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+# Plain decimal numbers: int()/float() would also take "1_000", "nan", "inf" and "１２".
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _TRUE = {"true", "yes"}
 _FALSE = {"false", "no"}
 
@@ -88,6 +91,9 @@ def as_number(value: object, *, minimum: float, maximum: float, integer: bool) -
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise FieldError("must be a number")
     text = str(value).strip()
+    if not _NUMBER.fullmatch(text):
+        kind = "a whole number" if integer else "a number"
+        raise FieldError(f"'{text}' is not {kind}")
     try:
         number: float | int = int(text) if integer else float(text)
     except ValueError:

@@ -45,6 +45,14 @@ def _drawable_codepoints() -> frozenset[int]:
     return frozenset(common)
 
 
+# ReportLab writes the text map (ToUnicode) of characters beyond U+FFFF so that PDF readers
+# cannot copy or search them (pypdf: "Odd-length string"), although DejaVu has a few emoji
+# there. A printed name must also read back exactly, so those characters are refused.
+_LAST_MAPPED = 0xFFFF
+
+
 def can_draw(char: str) -> bool:
     """True when the handout fonts have a glyph for this character (spaces always pass)."""
-    return char == " " or ord(char) in _drawable_codepoints()
+    if char == " ":
+        return True
+    return ord(char) <= _LAST_MAPPED and ord(char) in _drawable_codepoints()

@@ -17,25 +17,37 @@ from esi_docs.errors import RenderError
 FILE_MODE = 0o600
 
 
+def _write_all(handle: int, data: bytes) -> None:
+    """os.write may write less than asked (a full disk shows up here as ENOSPC)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(handle, view)
+        view = view[written:]
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` all at once, mode 0600."""
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise RenderError(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
     temp_name = None
     try:
+        # Inside the try: even these checks raise OSError (a name too long, a looping link).
+        if not folder.is_dir():
+            raise RenderError(f"{path}: the folder {folder} does not exist")
+        if path.is_dir():
+            raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".esi-docs-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), FILE_MODE)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        try:
+            os.fchmod(handle, FILE_MODE)  # mkstemp already uses 0600; say so whatever umask
+            _write_all(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        # os.replace swaps a symlink at `path` for the new file: it never writes through it.
         os.replace(temp_name, path)
         temp_name = None
     except OSError as exc:
-        raise RenderError(f"{path}: cannot write the file ({exc.strerror})") from None
+        reason = exc.strerror or type(exc).__name__
+        raise RenderError(f"{path}: cannot write the file ({reason})") from None
     finally:
         if temp_name is not None:
             with contextlib.suppress(OSError):

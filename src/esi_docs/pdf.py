@@ -8,10 +8,13 @@ Output is deterministic (ReportLab's invariant mode): the same inputs give the s
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+import reportlab
 from markupsafe import Markup, escape
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -32,6 +35,7 @@ from reportlab.platypus import (
 
 from esi_docs import document as doc
 from esi_docs import fonts
+from esi_docs.errors import RenderError
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 0.6 * inch
@@ -41,6 +45,39 @@ _TIER_COLOURS = {  # border, background, title colour
     "clinic": ("#b35c00", "#fff4e5", "#7a3e00"),
     "emergency": ("#c00000", "#fde9e9", "#a00000"),
 }
+
+
+# ReportLab's Paragraph security fixes (colour expressions, trusted hosts) are in 4.4.10+.
+MIN_REPORTLAB = (4, 4, 10)
+# Environment variables that would loosen them: ReportLab reads RL_<setting> at import.
+_WEAKENING_ENV = ("RL_trustedHosts", "RL_trustedSchemes", "RL_toColorCanUse")
+_SAFE_COLOUR_EVAL = "rl_extended_literal_eval"  # literals only; "rl_safe_eval" runs code
+_DEFAULT_SCHEMES = frozenset({"file", "rml", "data", "https", "http", "ftp"})
+
+
+def security_problem() -> str | None:
+    """Why ReportLab's safety settings cannot be trusted in this process, or None.
+
+    Checked on every render, not once, so a long-running server that changes rl_config after
+    start-up is caught too.
+    """
+    version = tuple(int(part) for part in reportlab.Version.split(".")[:3] if part.isdigit())
+    if version < MIN_REPORTLAB:
+        wanted = ".".join(map(str, MIN_REPORTLAB))
+        return f"ReportLab {reportlab.Version} is too old; install {wanted} or later"
+    for name in _WEAKENING_ENV:
+        if name in os.environ:
+            return (
+                f"the environment variable {name} changes ReportLab's security settings; unset it"
+            )
+    if rl_config.toColorCanUse != _SAFE_COLOUR_EVAL:
+        return (
+            f"ReportLab's toColorCanUse is {rl_config.toColorCanUse!r}; it must be "
+            f"{_SAFE_COLOUR_EVAL!r}"
+        )
+    if not set(rl_config.trustedSchemes or ()) <= _DEFAULT_SCHEMES:
+        return "ReportLab's trustedSchemes were widened; restore the default"
+    return None
 
 
 @dataclass(frozen=True)
@@ -119,7 +156,21 @@ def styles(large_print: bool) -> Styles:
 
 
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
-    """Lay out the Document and return the PDF bytes."""
+    """Lay out the Document and return the PDF bytes.
+
+    Refuses to run when ReportLab's safety settings are weakened. A ReportLab exception may
+    quote the paragraph it failed on (patient data), so only its type reaches the message.
+    """
+    problem = security_problem()
+    if problem:
+        raise RenderError(f"refusing to print: {problem}")
+    try:
+        return _render(document, paper)
+    except Exception as exc:
+        raise RenderError(f"the handout could not be laid out ({type(exc).__name__})") from None
+
+
+def _render(document: doc.Document, paper: str) -> bytes:
     style = styles(document.large_print)
     pagesize = PAPER[paper]
     header = _header_flowables(document, style)

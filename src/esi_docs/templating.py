@@ -3,36 +3,168 @@
 Immutable sandbox (no attribute walks to Python internals, no mutation of what we pass in),
 StrictUndefined (a typo is an error, never a silent gap), and HTML-style autoescaping, which is
 exactly what ReportLab's Paragraph markup needs: every value becomes literal text.
+
+Content files are edited by people who are not programmers, so a mistake such as
+`'x' * 10**9`, a loop inside a loop or a macro calling itself must end in a clear message, not
+an out-of-memory kill or a hung print run. Three guards do that: size checks on every operator,
+call and filter result (before the big value is built, where the size is known in advance), a
+cap on the rendered text, and a time limit per composed document (see `deadline`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-# Filters that would let a template author turn data into markup, or run away with memory.
-_REFUSED_FILTERS = ("safe", "xmlattr", "indent", "wordwrap", "urlize", "pprint", "tojson")
+# Filters that would let a template author turn data into markup, run away with memory
+# (`center(10**9)`, `format('%999999999s')`) or print something different on each run.
+_REFUSED_FILTERS = (
+    "safe",
+    "xmlattr",
+    "indent",
+    "wordwrap",
+    "urlize",
+    "pprint",
+    "tojson",
+    "format",
+    "center",
+    "random",
+)
+# Globals that generate text or keep state across loop iterations (namespace) are not needed.
+_REFUSED_GLOBALS = ("lipsum", "cycler", "joiner", "namespace")
+_REFUSED_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+MAX_VALUE_SIZE = 10_000  # characters (or items) of any one value a template computes
+MAX_CALL_COST = 1_000_000  # product of a call's argument sizes: bounds replace(), ljust() ...
+MAX_TEXT_CHARS = 20_000  # one rendered piece of text; a long paragraph is about 1,000
+MAX_CONCAT = 50  # pieces joined with ~ in one expression
+TIME_LIMIT_S = 5.0  # per composed document; composing one takes milliseconds
+# Markup a content author may write; anything else (<img>, <a>, <font>...) is refused.
+ALLOWED_TAGS = frozenset({"<b>", "</b>", "<br/>", "<br />"})
+_TAG = re.compile(r"<[^>]*>?")
+
+
+class TemplateLimitError(TemplateError):
+    """A template went over a size limit; the message says which."""
+
+
+class TemplateTimeout(TemplateError):
+    """Raised inside the rendering thread when a document takes longer than TIME_LIMIT_S."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or f"stopped: the text took longer than {TIME_LIMIT_S:g} seconds to fill in"
+        )
+
+
+def _size(value: Any) -> int:
+    """How big a value is for the guards: length of text and collections, else the int."""
+    if isinstance(value, str | bytes | list | tuple | dict | set | frozenset | range):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value)
+    return 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float)
+
+
+def _checked(value: Any) -> Any:
+    if not isinstance(value, int) and _size(value) > MAX_VALUE_SIZE:
+        raise TemplateLimitError(f"a value grew past {MAX_VALUE_SIZE:,} characters or items")
+    return value
+
+
+def _check_arguments(values: Any) -> None:
+    """Refuse a call whose result could be huge: big numbers, or sizes that multiply up."""
+    cost = 1
+    for value in values:
+        size = _size(value)
+        if isinstance(value, int) and size > MAX_VALUE_SIZE:
+            raise TemplateLimitError(f"the number {value} is too large (limit {MAX_VALUE_SIZE:,})")
+        cost *= max(size, 1)
+        if cost > MAX_CALL_COST:
+            raise TemplateLimitError("a call on values this large could use too much memory")
+
+
+def _guard_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose arguments and result are size-checked (keeps Jinja's pass_* marks)."""
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments([*args, *kwargs.values()])
+        return _checked(func(*args, **kwargs))
+
+    return guarded
+
+
+class GuardedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox plus size guards on operators and calls."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and not (_is_number(left) and _is_number(right)):
+            _check_arguments([left, right])  # 'x' * 10**9 or [0] * 10**9
+        elif operator == "**" and _size(right) > 64 and _size(left) > 1:
+            raise TemplateLimitError(f"the power {right} is too large")
+        elif operator == "%" and isinstance(left, str):
+            raise TemplateLimitError("formatting text with % is not allowed; use {{ ... }}")
+        return _checked(super().call_binop(context, operator, left, right))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # str.format('{:>999999999}') builds the whole string before any check could run.
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refused(*args: Any, **kwargs: Any) -> str:
+            raise TemplateLimitError("str.format is not allowed in content; use {{ ... }}")
+
+        return refused
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_arguments([getattr(__obj, "__self__", None), *args, *kwargs.values()])
+        return _checked(super().call(__context, __obj, *args, **kwargs))
 
 
 @lru_cache(maxsize=1)
-def sandbox() -> ImmutableSandboxedEnvironment:
+def sandbox() -> GuardedSandbox:
     """One shared environment: compiled templates are cached on it, and it holds no state."""
-    env = ImmutableSandboxedEnvironment(
+    env = GuardedSandbox(
         undefined=StrictUndefined,
         autoescape=True,
         keep_trailing_newline=False,
     )
     for name in _REFUSED_FILTERS:
         env.filters.pop(name, None)
+    for name in _REFUSED_GLOBALS:
+        env.globals.pop(name, None)
+    env.filters = {name: _guard_filter(func) for name, func in env.filters.items()}
     return env
 
 
 def compile_text(source: str) -> Any:
     """Compile a text template; raises jinja2.TemplateError for the caller to locate."""
-    return sandbox().from_string(source)
+    env = sandbox()
+    tree = env.parse(source)
+    for node in tree.find_all(_REFUSED_TAGS):
+        tag = type(node).__name__.lower().replace("fromimport", "from-import")
+        raise TemplateError(f"{{% {tag} %}} is not allowed: each text stands alone")
+    for node in tree.find_all(nodes.Concat):
+        if len(node.nodes) > MAX_CONCAT:
+            raise TemplateError(f"more than {MAX_CONCAT} pieces joined with ~")
+    return env.from_string(tree)
 
 
 def compile_condition(source: str) -> Any:
@@ -40,4 +172,75 @@ def compile_condition(source: str) -> Any:
     return sandbox().compile_expression(source, undefined_to_none=False)
 
 
-__all__ = ["TemplateError", "compile_condition", "compile_text", "sandbox"]
+def render_text(template: Any, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping as soon as the text passes MAX_TEXT_CHARS."""
+    pieces: list[str] = []
+    total = 0
+    for piece in template.generate(context):
+        total += len(piece)
+        if total > MAX_TEXT_CHARS:
+            raise TemplateLimitError(f"the text grew past {MAX_TEXT_CHARS:,} characters")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def markup_problem(text: str) -> str | None:
+    """The first tag in rendered text that content may not use (values are escaped already)."""
+    for match in _TAG.finditer(text):
+        if match.group(0) not in ALLOWED_TAGS:
+            shown = match.group(0)[:40]
+            return f"markup {shown!r} is not allowed; only <b>, </b> and <br/> may be used"
+    return None
+
+
+def _interrupt(thread_id: int) -> None:
+    """Raise TemplateTimeout inside the given thread at its next Python instruction."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(TemplateTimeout)
+    )
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None = None) -> Iterator[None]:
+    """Stop the code inside after `seconds` by raising TemplateTimeout in this thread.
+
+    A watchdog thread, not a signal, so it also works in a web server's worker threads. It
+    keeps raising every 0.1 s until the block ends, in case library code swallowed one.
+    """
+    limit = TIME_LIMIT_S if seconds is None else seconds
+    target = threading.get_ident()
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def watch() -> None:
+        end = time.monotonic() + limit
+        while not done.wait(max(end - time.monotonic(), 0.1)):
+            with lock:
+                if not done.is_set() and time.monotonic() >= end:
+                    _interrupt(target)
+
+    watcher = threading.Thread(target=watch, name="esi-docs-deadline", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+    watcher.join()
+
+
+# What filling in a text can raise besides our own errors: the caller adds the file and line.
+RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
+
+__all__ = [
+    "RENDER_ERRORS",
+    "TemplateError",
+    "TemplateLimitError",
+    "TemplateTimeout",
+    "compile_condition",
+    "compile_text",
+    "deadline",
+    "markup_problem",
+    "render_text",
+    "sandbox",
+]

@@ -18,6 +18,8 @@ _REFUSED_CATEGORIES = {
     "Co": "a private-use character",
     "Cs": "a broken character (surrogate)",
     "Cn": "an unassigned character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
 }
 # Right-to-left scripts: ReportLab draws them without the bidi algorithm, i.e. backwards.
 _RTL_CLASSES = {"R", "AL"}

@@ -15,21 +15,42 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode
+from yaml.reader import ReaderError
 
 from esi_docs.errors import EsiDocsError, InputError
 
 MAX_DATA_BYTES = 1_000_000  # a patient or clinic file is a few hundred bytes
+MAX_DEPTH = 20  # our files nest three levels at most; deeper input is an attack or an accident
+# The only explicit tags a data file may carry; `!!binary`, `!!int`, `!foo` would change what
+# the user typed into something else (bytes, a number) or quote the tag back in an error.
+_DATA_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 class _StrictMixin:
-    """Refuses anchors, aliases and duplicate keys, reporting the line."""
+    """Refuses anchors, aliases, duplicate keys and deep nesting, reporting the line."""
+
+    allowed_tags: set[str | None] | None = None  # None: any tag the safe loader knows
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         event = self.peek_event()
+        line = event.start_mark.line + 1
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            line = event.start_mark.line + 1
             raise _StrictYamlError(f"line {line}: anchors and aliases (& and *) are not allowed")
-        return super().compose_node(parent, index)
+        tag = getattr(event, "tag", None)
+        if self.allowed_tags is not None and tag not in self.allowed_tags:
+            raise _StrictYamlError(
+                f"line {line}: YAML tags such as !!binary or !!int are not allowed; "
+                "write the value as plain text"
+            )
+        # Checked here, before PyYAML's recursive composer can hit Python's recursion limit.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _StrictYamlError(f"line {line}: nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         if isinstance(node, MappingNode):
@@ -53,6 +74,8 @@ class _StrictYamlError(Exception):
 class DataLoader(_StrictMixin, yaml.SafeLoader):
     """Every scalar is a string: no octal, booleans or dates invented from what was typed."""
 
+    allowed_tags = _DATA_TAGS
+
 
 # An empty resolver table makes every plain scalar a str (YAML's default tag).
 DataLoader.yaml_implicit_resolvers = {}
@@ -73,18 +96,34 @@ class ContentLoader(_StrictMixin, yaml.SafeLoader):
 LINE_KEY = "__line__"
 
 
-def parse_yaml(text: str, source: str, *, strings_only: bool) -> Any:
-    """Parse YAML text; errors name the source and line but never quote the content."""
+def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_DATA_BYTES) -> Any:
+    """Parse YAML text; errors name the source and line but never quote the content.
+
+    The size is checked before PyYAML sees the text, also for text that did not come from a
+    file (a web form, a roster cell).
+    """
     loader_class = DataLoader if strings_only else ContentLoader
     error_type = InputError if strings_only else EsiDocsError
+    if len(text) > limit:
+        raise error_type(f"{source}: {len(text):,} characters; the limit is {limit:,}")
     try:
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - our SafeLoader subclass
     except _StrictYamlError as exc:
         raise error_type(f"{source}: {exc}") from None
     except ConstructorError as exc:
         raise error_type(f"{source}: {_describe(exc)}") from None
+    except ReaderError as exc:
+        # PyYAML refuses control characters (NUL, ESC ...) before parsing; name the code point.
+        raise error_type(
+            f"{source}: character {exc.position + 1}: U+{exc.character:04X} is not allowed "
+            "in a YAML file"
+            if isinstance(exc.character, int)
+            else f"{source}: not readable as YAML text"
+        ) from None
     except yaml.YAMLError as exc:
         raise error_type(f"{source}: {_describe(exc)}") from None
+    except RecursionError:  # a safety net: MAX_DEPTH normally stops deep input first
+        raise error_type(f"{source}: nested too deeply") from None
 
 
 def _describe(exc: yaml.YAMLError) -> str:
@@ -118,4 +157,7 @@ def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
 
 def load_data_file(path: Path, *, limit: int = MAX_DATA_BYTES) -> Any:
     """Load a patient, roster or clinic YAML file with every scalar as its exact string."""
-    return parse_yaml(read_text(path, limit=limit), str(path), strings_only=True)
+    data = parse_yaml(read_text(path, limit=limit), str(path), strings_only=True)
+    if data is None:
+        raise InputError(f"{path}: the file is empty")
+    return data
