@@ -144,7 +144,13 @@ def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> 
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
-    return DateWords(pack.language, pack.date_format, pack.time_format, pack.date_phrases)
+    return DateWords(
+        pack.language,
+        pack.date_format,
+        pack.time_format,
+        pack.date_phrases,
+        brief_pattern=pack.brief_date_format,
+    )
 
 
 def _context(
@@ -159,6 +165,12 @@ def _context(
             procedure_time=patient.procedure_time,
             follow_up=patient.follow_up,
             glucose_check_days=int(clinic.protocol["glucose_check_days"]),
+            arrival_time=patient.arrival_time,
+            arrive_minutes_early=int(clinic.protocol["arrive_minutes_early"]),
+        )
+        # The clinic's hold rule for this patient's drug, or None (never a guessed number).
+        context["blood_thinner_hold"] = (
+            clinic.hold_for(patient.blood_thinner) if patient.blood_thinner else None
         )
     return context
 

@@ -80,6 +80,7 @@ class LanguagePack:
     time_format: str
     date_phrases: dict[str, str]
     short_date_format: str
+    brief_date_format: str
     digest: str
 
 
@@ -165,6 +166,7 @@ def load_language(path: Traversable, language: str) -> LanguagePack:
         time_format=_require(data, "time_format", file),
         date_phrases=_date_phrases(data, file),
         short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
+        brief_date_format=str(data.get("brief_date_format", "M/d")),
         digest=digest,
     )
 
