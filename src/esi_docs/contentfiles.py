@@ -191,7 +191,7 @@ def load_section(path: Traversable, name: str) -> SectionSpec:
     return SectionSpec(
         name=name,
         file=file,
-        meta={k: data.get(k) for k in REVIEW_KEYS},
+        meta={k: data.get(k) for k in (*REVIEW_KEYS, "needs_clinical_review")},
         title=_text(title, f"{file}:{data[LINE_KEY]}: title") if title else None,
         when=_condition(data.get("when"), f"{file}:{data[LINE_KEY]}"),
         blocks=specs,

@@ -238,7 +238,13 @@ def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable
         if section.title:
             flowables.append(Paragraph(section.title, style.heading))
         for block in section.blocks:
-            flowables += _block(block, style, width)
+            if isinstance(block, doc.Signature):
+                # What is signed stays on the page with the signature lines (one flat
+                # KeepTogether: ReportLab cannot size a KeepTogether nested in another).
+                signed = [flowables.pop()] if flowables else []
+                flowables.append(KeepTogether(signed + _signature(block, style, width)))
+            else:
+                flowables += _block(block, style, width)
         story += flowables
     return story
 
@@ -251,7 +257,7 @@ def _block(block: doc.Block, style: Styles, width: float) -> list[Flowable]:
     if isinstance(block, doc.Callout):
         return [_callout(block, style)]
     if isinstance(block, doc.Signature):
-        return [_signature(block, style, width)]
+        return [KeepTogether(_signature(block, style, width))]
     return [_table(block, style, width)]
 
 
@@ -290,9 +296,9 @@ def _callout(block: doc.Callout, style: Styles) -> Flowable:
     return KeepTogether([Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)])
 
 
-def _signature(block: doc.Signature, style: Styles, width: float) -> Flowable:
-    """Lines to sign on, side by side with a gap between them, each labelled underneath and
-    kept on one page: one row of lines takes a third of the height of stacked lines."""
+def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowable]:
+    """Lines to sign on, side by side with a gap between them, each labelled underneath:
+    one row of lines takes a third of the height of stacked lines."""
     gap = style.space * 2
     count = len(block.items)
     line = (width - gap * (count - 1)) / count
@@ -310,6 +316,7 @@ def _signature(block: doc.Signature, style: Styles, width: float) -> Flowable:
     table = Table([lines, labels], colWidths=widths)
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, 0), style.space * 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -317,7 +324,7 @@ def _signature(block: doc.Signature, style: Styles, width: float) -> Flowable:
     for index in range(0, 2 * count - 1, 2):
         commands.append(("LINEBELOW", (index, 0), (index, 0), 0.8, colors.black))
     table.setStyle(TableStyle(commands))
-    return KeepTogether([Spacer(1, style.space), table])
+    return [Spacer(1, style.space), table]
 
 
 _CELL_PADDING = 6  # ReportLab's default left and right cell padding, each side
