@@ -185,7 +185,7 @@ def test_letter_covers_how_it_goes_and_what_to_tell_us():
 def test_letter_in_spanish():
     text = letter(language="es", procedure_time="09:30", blood_thinner="Xarelto")
     assert "Cómo prepararse para su inyección epidural de esteroides" in text
-    assert "Su inyección es el viernes, 20 de noviembre a las 9:30" in text
+    assert "Su inyección es el viernes, 20 de noviembre a las 9:30. " in text
     assert "Tome la última dosis el lunes, 16 de noviembre." in text
     assert "Página 1 de" in text
 

@@ -104,7 +104,12 @@ class ContentLibrary:
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
-        context = _context(patient, clinic, pack)
+        large = bool(
+            large_print if large_print is not None else (patient.large_print if patient else False)
+        )
+        # The print size and language are known with or without a patient (the guide), and
+        # content may choose a layout by them (a table across the page or down it).
+        context = _context(patient, clinic, pack) | {"language": language, "large_print": large}
         composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
         digest = _digest(recipe, pack, sections)
         return Document(
@@ -116,11 +121,7 @@ class ContentLibrary:
             content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
             f"({digest[:8]})",
             content_hash=digest,
-            large_print=bool(
-                large_print
-                if large_print is not None
-                else (patient.large_print if patient else False)
-            ),
+            large_print=large,
             labels=pack.labels,
         )
 
