@@ -203,3 +203,19 @@ def test_a_table_too_wide_for_the_page_is_an_error_not_an_overflow():
     with pytest.raises(RenderError) as caught:
         column_widths(table, 18, 525)
     assert "too wide for the page at this text size" in caught.value.problems[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("diabetic", ["true", "false"])
+def test_a_heading_stays_on_the_page_of_the_box_under_it(language, diabetic):
+    """'When to get help' once sat alone at the foot of a large-print page, its boxes on the
+    next one (ReportLab cannot keep a heading with a box that is itself kept together)."""
+    heading, box = {
+        "en": ("When to get help", "Call the clinic at"),
+        "es": ("Cuándo pedir ayuda", "Llame a la clínica al"),
+    }[language]
+    patient = TYPICAL | {"diabetic": diabetic}
+    for large in (False, True):
+        pdf = render_handout("discharge", patient, language=language, large_print=large).pdf
+        pages = [p for p in pdf_pages(pdf) if heading in p]
+        assert len(pages) == 1 and box in pages[0]

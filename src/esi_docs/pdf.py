@@ -234,34 +234,46 @@ def _decorate(
 def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [Paragraph(escape(document.title), style.title)]
     for section in document.sections:
-        flowables: list[Flowable] = []
-        if section.title:
-            flowables.append(Paragraph(section.title, style.heading))
-        for block in section.blocks:
-            if isinstance(block, doc.Signature):
-                # What is signed stays on the page with the signature lines (one flat
-                # KeepTogether: ReportLab cannot size a KeepTogether nested in another).
-                signed = [flowables.pop()] if flowables else []
-                flowables.append(KeepTogether(signed + _signature(block, style, width)))
-            else:
-                flowables += _block(block, style, width)
-        story += flowables
+        story += _section(section, style, width)
     return story
 
 
-def _block(block: doc.Block, style: Styles, width: float) -> list[Flowable]:
-    if isinstance(block, doc.Paragraph):
-        return [Paragraph(block.text, style.body)]
-    if isinstance(block, doc.Bullets):
-        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable]:
+    """A section's flowables. Boxes and signature lines are kept on one page, together with a
+    heading right above them and, for signatures, the statement being signed. Each is one flat
+    KeepTogether: ReportLab cannot size one nested in another (nor a heading's keepWithNext
+    followed by one), which left headings alone at the foot of a page."""
+    units: list[tuple[list[Flowable], bool]] = []  # (flowables, keep them on one page)
+    heading = Paragraph(section.title, style.heading) if section.title else None
+    if heading is not None:
+        units.append(([heading], False))
+    for block in section.blocks:
+        parts, kept = _parts(block, style, width)
+        if isinstance(block, doc.Signature) and units:
+            parts = units.pop()[0] + parts
+        if kept and units and units[-1][0] == [heading]:
+            parts = units.pop()[0] + parts
+        units.append((parts, kept))
+    flowables: list[Flowable] = []
+    for parts, kept in units:
+        flowables += [KeepTogether(parts)] if kept else parts
+    return flowables
+
+
+def _parts(block: doc.Block, style: Styles, width: float) -> tuple[list[Flowable], bool]:
+    """A block's flowables, and whether they must stay on one page."""
     if isinstance(block, doc.Callout):
-        return [_callout(block, style)]
+        return _callout(block, style), True
     if isinstance(block, doc.Signature):
-        return [KeepTogether(_signature(block, style, width))]
-    return [_table(block, style, width)]
+        return _signature(block, style, width), True
+    if isinstance(block, doc.Paragraph):
+        return [Paragraph(block.text, style.body)], False
+    if isinstance(block, doc.Bullets):
+        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items], False
+    return [_table(block, style, width)], False
 
 
-def _callout(block: doc.Callout, style: Styles) -> Flowable:
+def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
     """A bordered, shaded box; the emergency tier has the heaviest, red border."""
     border, background, title_colour = _TIER_COLOURS[block.tier]
     title_style = ParagraphStyle(
@@ -293,7 +305,7 @@ def _callout(block: doc.Callout, style: Styles) -> Flowable:
             ]
         )
     )
-    return KeepTogether([Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)])
+    return [Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)]
 
 
 def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowable]:
