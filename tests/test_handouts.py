@@ -6,6 +6,7 @@ import pytest
 
 from esi_docs.api import render_handout
 from esi_docs.clinic import parse_clinic
+from esi_docs.document import Table
 from esi_docs.errors import EsiDocsError, InputError
 from esi_docs.options import parse_patient
 from tests.conftest import TYPICAL, pdf_pages, pdf_text, write_yaml
@@ -249,9 +250,8 @@ def test_glucose_log_has_one_row_per_real_date_and_the_call_level():
     doc = render_handout(
         "discharge", TYPICAL | {"diabetic": "true"}, clinic(glucose_call_mg_dl=250)
     )
-    table = next(
-        b for s in doc.document.sections for b in s.blocks if b.__class__.__name__ == "Table"
-    )
+    tables = [b for s in doc.document.sections for b in s.blocks if isinstance(b, Table)]
+    table = next(t for t in tables if str(t.columns[0]) == "Date")
     assert [str(c) for c in table.columns] == ["Date", "Morning", "Midday", "Evening", "Bedtime"]
     # procedure Friday, November 20, glucose_check_days 5: the 20th through the 25th
     assert [str(row[0]) for row in table.rows] == [
@@ -278,7 +278,13 @@ def test_pain_diary_has_timed_points_real_dates_and_the_follow_up():
         assert point in text
     for point in ("Day 1 11/21", "Day 3 11/23", "Day 7 11/27", "Day 14 12/4"):
         assert point in text
-    assert "Pain (0-10)" in text
+    assert "Write your pain in each box: 0 is no pain, 10 is the worst." in text
+
+
+def test_pain_diary_runs_down_the_page_in_large_print():
+    text = pdf_text(render_handout("discharge", TYPICAL, large_print=True).pdf)
+    assert "When Date or time Pain (0-10)" in text
+    assert "Before the shot 11/20" in text and "Day 14 12/4" in text
 
 
 def test_pain_diary_without_a_follow_up_or_time_stays_true():
@@ -292,9 +298,20 @@ def test_summary_box_stays_at_the_top():
     assert text.index("The 3 most important things") < text.index("What was done today")
 
 
-def test_typical_sheet_with_the_new_tools_still_fits_two_letter_pages():
-    pdf = render_handout("discharge", TYPICAL | {"follow_up": "2026-12-04"}).pdf
-    assert len(pdf_pages(pdf)) == 2
+EXAMPLE_EXTRAS = {
+    "procedure_time": "09:30",
+    "follow_up": "2026-12-04",
+    "physician": "Dr. A. Rivera",
+    "level": "L5-S1",
+}
+
+
+@pytest.mark.parametrize("extras", [{}, EXAMPLE_EXTRAS])
+@pytest.mark.parametrize("region", ["thoracic", "lumbar"])
+@pytest.mark.parametrize("approach", ["interlaminar", "transforaminal"])
+def test_typical_sheet_with_the_new_tools_still_fits_two_letter_pages(approach, region, extras):
+    patient = TYPICAL | {"approach": approach, "region": region} | extras
+    assert len(pdf_pages(render_handout("discharge", patient).pdf)) == 2
 
 
 def test_statement_and_signature_lines_share_a_page_in_large_print():
@@ -302,3 +319,13 @@ def test_statement_and_signature_lines_share_a_page_in_large_print():
     signed = [p for p in pages if "Firma del paciente" in p]
     assert len(signed) == 1
     assert "Recibí estas instrucciones." in signed[0]
+
+
+def test_every_protocol_value_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from esi_docs.clinic import PROTOCOL_RULES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [key for key in PROTOCOL_RULES if key not in readme] == []
+    assert "blood_thinner_hold" in readme and "arrival_time" in readme

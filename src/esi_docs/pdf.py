@@ -345,8 +345,14 @@ _CELL_PADDING = 6  # ReportLab's default left and right cell padding, each side
 def _table(block: doc.Table, style: Styles, width: float) -> Flowable:
     head = [Paragraph(f"<b>{c}</b>", style.cell) for c in block.columns]
     body = [[Paragraph(cell, style.cell) for cell in row] for row in block.rows]
+    # A row with nothing printed in it is for writing in: give it room for a handwritten number.
+    write_in = style.cell.leading + 2 * style.space
+    heights = [None] + [None if any(c.strip() for c in row) else write_in for row in block.rows]
     table = Table(
-        [head, *body], colWidths=column_widths(block, style.cell.fontSize, width), repeatRows=1
+        [head, *body],
+        colWidths=column_widths(block, style.cell.fontSize, width),
+        rowHeights=heights,
+        repeatRows=1,
     )
     table.setStyle(
         TableStyle(
