@@ -37,7 +37,8 @@ class DateWords:
     brief_pattern: str = "M/d"  # dates in narrow table cells ("11/21")
 
     def phrase(self, key: str, **values: str) -> str:
-        return (self.phrases or DEFAULT_PHRASES).get(key, DEFAULT_PHRASES[key]).format(**values)
+        own = (self.phrases or {}).get(key)
+        return (own if own is not None else DEFAULT_PHRASES[key]).format(**values)
 
     def day(self, value: date) -> str:
         return format_date(value, self.date_pattern, locale=self.locale)
@@ -49,7 +50,10 @@ class DateWords:
         return format_time(value, self.time_pattern, locale=self.locale)
 
     def moment(self, value: datetime) -> str:
-        return self.phrase("at", date=self.day(value.date()), time=self.clock(value.time()))
+        clock = self.clock(value.time())
+        # Spanish says "a la 1:30" but "a las 2:30": a language may word one o'clock apart.
+        key = "at_one" if clock.startswith("1:") and "at_one" in (self.phrases or {}) else "at"
+        return self.phrase(key, date=self.day(value.date()), time=clock)
 
 
 class ProcedureDates:
