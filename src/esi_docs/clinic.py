@@ -28,9 +28,11 @@ class ProtocolRule:
     minimum: float
     maximum: float
     integer: bool = True
+    flag: bool = False  # a yes/no decision (true/false), not a number
 
 
 _HOURS = ProtocolRule(0, 336)
+_FLAG = ProtocolRule(0, 1, flag=True)
 PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "no_driving_hours": _HOURS,
     "sedation_no_driving_hours": _HOURS,
@@ -48,10 +50,42 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "glucose_check_days": ProtocolRule(1, 30),
     "glucose_call_mg_dl": ProtocolRule(150, 600),
     "blood_thinner_restart_hours": _HOURS,
+    # Before the procedure (the pre-procedure letter)
+    "fasting_hours": ProtocolRule(0, 12),
+    "sedation_fasting_hours": ProtocolRule(0, 12),
+    "clear_liquids_hours": ProtocolRule(0, 12),
+    "arrive_minutes_early": ProtocolRule(0, 120),
+    "driver_required": _FLAG,
+    "diabetes_hold_morning_pills": _FLAG,
+    "diabetes_hold_mealtime_insulin": _FLAG,
+    "diabetes_long_acting_insulin_percent": ProtocolRule(0, 100),
+    # The general guide
+    "injections_per_year": ProtocolRule(1, 12),
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
 _TEXT_LIMIT = 80
+HOLD_TABLE = "blood_thinner_hold"
+_HOLD_DAYS = ProtocolRule(1, 30)
+_HOLD_NAMES_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class HoldRule:
+    """One row of the clinic's blood-thinner hold table: stop `days` days before."""
+
+    drug: str
+    names: tuple[str, ...]  # brand and generic names it is known by, as the clinic wrote them
+    days: int
+
+    def matches(self, written: str) -> bool:
+        """True when the patient's drug, as written, is this drug (case and spaces ignored)."""
+        key = _drug_key(written)
+        return bool(key) and key in {_drug_key(n) for n in (self.drug, *self.names)}
+
+
+def _drug_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -61,8 +95,13 @@ class ClinicProfile:
     name: str
     phone: str
     after_hours_phone: str
-    protocol: Mapping[str, int | float]
+    protocol: Mapping[str, int | float | bool]
     printer: str = ""
+    blood_thinner_hold: tuple[HoldRule, ...] = ()
+
+    def hold_for(self, drug: str) -> HoldRule | None:
+        """The hold rule for the patient's drug, or None: then the letter says to call us."""
+        return next((rule for rule in self.blood_thinner_hold if rule.matches(drug)), None)
 
 
 def default_profile_text() -> str:
@@ -82,14 +121,15 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol"):
-            allowed = ", ".join([*defaults, *_OPTIONAL_TEXT])
+        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE):
+            allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE]))
             problems.add(str(key), f"unknown field; allowed fields are {allowed}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
     text.update(_optional_text(data, problems))
     protocol = _protocol(data.get("protocol", {}), defaults["protocol"], problems)
+    hold = _hold_table(data.get(HOLD_TABLE, defaults.get(HOLD_TABLE)), problems)
     problems.raise_if_any()
-    return ClinicProfile(**text, protocol=MappingProxyType(protocol))
+    return ClinicProfile(**text, protocol=MappingProxyType(protocol), blood_thinner_hold=hold)
 
 
 def _text_field(data: Mapping, defaults: Mapping, key: str, problems: Problems) -> str:
@@ -125,12 +165,67 @@ def _protocol(given: Any, defaults: Mapping, problems: Problems) -> dict[str, in
             problems.add(f"protocol.{key}", "required")
             continue
         try:
-            values[key] = parse.as_number(
-                raw, minimum=rule.minimum, maximum=rule.maximum, integer=rule.integer
-            )
+            values[key] = _protocol_value(raw, rule)
         except parse.FieldError as exc:
             problems.add(f"protocol.{key}", str(exc))
     return values
+
+
+def _protocol_value(raw: Any, rule: ProtocolRule) -> int | float | bool:
+    if rule.flag:
+        return parse.as_flag(raw)
+    return parse.as_number(raw, minimum=rule.minimum, maximum=rule.maximum, integer=rule.integer)
+
+
+def _hold_table(given: Any, problems: Problems) -> tuple[HoldRule, ...]:
+    """The clinic's hold table: a list of {drug, names, days}. An empty list is allowed (every
+    patient on a blood thinner is then told to call the clinic); a malformed row is an error,
+    and so is a name listed under two drugs (which rule would apply is then unclear)."""
+    if given is None or given == "":
+        return ()
+    if not isinstance(given, list):
+        problems.add(HOLD_TABLE, "must be a list of entries with drug, names and days")
+        return ()
+    rules = [_hold_rule(row, f"{HOLD_TABLE}[{n}]", problems) for n, row in enumerate(given)]
+    seen: set[str] = set()
+    for n, rule in enumerate(rules):
+        for name in (rule.drug, *rule.names) if rule else ():
+            if _drug_key(name) in seen:
+                problems.add(f"{HOLD_TABLE}[{n}]", f"'{name}' is listed under two drugs")
+            seen.add(_drug_key(name))
+    return tuple(rule for rule in rules if rule is not None)
+
+
+def _hold_rule(row: Any, where: str, problems: Problems) -> HoldRule | None:
+    if not isinstance(row, Mapping):
+        problems.add(where, "must be a mapping with drug, names and days")
+        return None
+    for key in row:
+        if key not in ("drug", "names", "days"):
+            problems.add(f"{where}.{key}", "unknown key; allowed are drug, names, days")
+    names = row.get("names") or []
+    if not isinstance(names, list) or len(names) > _HOLD_NAMES_LIMIT:
+        problems.add(f"{where}.names", f"must be a list of up to {_HOLD_NAMES_LIMIT} names")
+        names = []
+    parsed: dict[str, Any] = {}
+    checks = {
+        "drug": lambda: parse.as_required_text(row.get("drug", ""), max_length=_TEXT_LIMIT),
+        "names": lambda: tuple(parse.as_required_text(n, max_length=_TEXT_LIMIT) for n in names),
+        "days": lambda: parse.as_number(
+            row.get("days", ""),
+            minimum=_HOLD_DAYS.minimum,
+            maximum=_HOLD_DAYS.maximum,
+            integer=True,
+        ),
+    }
+    for key, check in checks.items():
+        try:
+            parsed[key] = check()
+        except parse.FieldError as exc:
+            problems.add(f"{where}.{key}", str(exc))
+    if len(parsed) < len(checks):
+        return None
+    return HoldRule(parsed["drug"], parsed["names"], int(parsed["days"]))
 
 
 def load_clinic(path: str | Path | None) -> ClinicProfile:

@@ -137,8 +137,13 @@ def _compose(
 ) -> Document:
     """The Document from loaded content: conditions decide, templates fill in."""
     language = pack.language
+    large = bool(
+        large_print if large_print is not None else (patient.large_print if patient else False)
+    )
     try:  # Babel formats the dates here; its errors may quote them, so only the type
-        context = _context(patient, clinic, pack)
+        # The print size and language are known with or without a patient (the guide), and
+        # content may choose a layout by them (a table across the page or down it).
+        context = _context(patient, clinic, pack) | {"language": language, "large_print": large}
         header = _header(patient, clinic, pack)
     except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
         raise ContentError(
@@ -156,9 +161,7 @@ def _compose(
         content_version=f"{_label(pack, 'content_version')} {recipe.version}-{language} "
         f"({digest[:8]})",
         content_hash=digest,
-        large_print=bool(
-            large_print if large_print is not None else (patient.large_print if patient else False)
-        ),
+        large_print=large,
         labels=pack.labels,
     )
 
@@ -199,7 +202,13 @@ def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> 
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
-    return DateWords(pack.language, pack.date_format, pack.time_format, pack.date_phrases)
+    return DateWords(
+        pack.language,
+        pack.date_format,
+        pack.time_format,
+        pack.date_phrases,
+        brief_pattern=pack.brief_date_format,
+    )
 
 
 def _context(
@@ -214,6 +223,12 @@ def _context(
             procedure_time=patient.procedure_time,
             follow_up=patient.follow_up,
             glucose_check_days=int(clinic.protocol["glucose_check_days"]),
+            arrival_time=patient.arrival_time,
+            arrive_minutes_early=int(clinic.protocol["arrive_minutes_early"]),
+        )
+        # The clinic's hold rule for this patient's drug, or None (never a guessed number).
+        context["blood_thinner_hold"] = (
+            clinic.hold_for(patient.blood_thinner) if patient.blood_thinner else None
         )
     return context
 

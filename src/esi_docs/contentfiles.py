@@ -80,6 +80,7 @@ class LanguagePack:
     time_format: str
     date_phrases: dict[str, str]
     short_date_format: str
+    brief_date_format: str
     digest: str
 
 
@@ -180,6 +181,7 @@ def load_language(path: Traversable, language: str) -> LanguagePack:
         time_format=_require(data, "time_format", file),
         date_phrases=_date_phrases(data, file),
         short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
+        brief_date_format=str(data.get("brief_date_format", "M/d")),
         digest=digest,
     )
 
@@ -204,7 +206,7 @@ def load_section(path: Traversable, name: str) -> SectionSpec:
     return SectionSpec(
         name=name,
         file=file,
-        meta={k: data.get(k) for k in REVIEW_KEYS},
+        meta={k: data.get(k) for k in (*REVIEW_KEYS, "needs_clinical_review")},
         title=_text(title, f"{file}:{data[LINE_KEY]}: title") if title else None,
         when=_condition(data.get("when"), f"{file}:{data[LINE_KEY]}"),
         blocks=specs,

@@ -34,16 +34,26 @@ class DateWords:
     date_pattern: str
     time_pattern: str
     phrases: dict[str, str] | None = None
+    brief_pattern: str = "M/d"  # dates in narrow table cells ("11/21")
 
     def phrase(self, key: str, **values: str) -> str:
-        return (self.phrases or DEFAULT_PHRASES).get(key, DEFAULT_PHRASES[key]).format(**values)
+        own = (self.phrases or {}).get(key)
+        return (own if own is not None else DEFAULT_PHRASES[key]).format(**values)
 
     def day(self, value: date) -> str:
         return format_date(value, self.date_pattern, locale=self.locale)
 
+    def brief(self, value: date) -> str:
+        return format_date(value, self.brief_pattern, locale=self.locale)
+
+    def clock(self, value: time) -> str:
+        return format_time(value, self.time_pattern, locale=self.locale)
+
     def moment(self, value: datetime) -> str:
-        clock = format_time(value.time(), self.time_pattern, locale=self.locale)
-        return self.phrase("at", date=self.day(value.date()), time=clock)
+        clock = self.clock(value.time())
+        # Spanish says "a la 1:30" but "a las 2:30": a language may word one o'clock apart.
+        key = "at_one" if clock.startswith("1:") and "at_one" in (self.phrases or {}) else "at"
+        return self.phrase(key, date=self.day(value.date()), time=clock)
 
 
 class ProcedureDates:
@@ -57,16 +67,48 @@ class ProcedureDates:
         procedure_time: time | None = None,
         follow_up: date | None = None,
         glucose_check_days: int = 0,
+        arrival_time: time | None = None,
+        arrive_minutes_early: int = 0,
     ):
         self._words = words
         self._date = procedure_date
         self._time = procedure_time
         self.procedure = words.day(procedure_date)
+        self.procedure_time = words.clock(procedure_time) if procedure_time else ""
+        self.arrival = self._arrival(arrival_time, arrive_minutes_early)
         self.follow_up = words.day(follow_up) if follow_up else ""
+        self.follow_up_brief = words.brief(follow_up) if follow_up else ""
         self.glucose_check_until = self.after_days(glucose_check_days)
         self.glucose_days = [
             words.day(procedure_date + timedelta(days=n)) for n in range(glucose_check_days + 1)
         ]
+
+    def _arrival(self, arrival_time: time | None, minutes_early: int) -> str:
+        """The arrival time in words: as given, else the clinic's minutes before the procedure
+        time, else "" (the letter then states the minutes instead of a clock time)."""
+        if arrival_time is not None:
+            return self._words.clock(arrival_time)
+        if self._time is None:
+            return ""
+        start = datetime.combine(self._date, self._time) - timedelta(minutes=int(minutes_early))
+        return self._words.clock(start.time()) if start.date() == self._date else ""
+
+    def brief_after_days(self, days: int) -> str:
+        """Like after_days, in the short form for narrow table cells ("11/21")."""
+        return self._words.brief(self._date + timedelta(days=int(days)))
+
+    def clock_after(self, hours: float) -> str:
+        """The clock time `hours` after the procedure ("10:00 AM"), or "" with no procedure
+        time (a diary row then stays blank rather than guessing)."""
+        if self._time is None:
+            return ""
+        moment = datetime.combine(self._date, self._time) + timedelta(hours=hours)
+        return self._words.clock(moment.time())
+
+    def moment(self, hours: float) -> str:
+        """The date and time `hours` after the procedure (negative: before), e.g. the last
+        meal; "" without a procedure time, so the text falls back to "N hours before"."""
+        return self._moment_after(hours) if self._time is not None else ""
 
     def after_days(self, days: int) -> str:
         """The date `days` calendar days after the procedure date."""

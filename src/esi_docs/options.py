@@ -44,6 +44,7 @@ class PatientOptions:
     side: str = ""
     follow_up: date | None = None
     procedure_time: time | None = None
+    arrival_time: time | None = None  # when to arrive (pre-procedure letter); HH:MM
     language: str = "en"
     large_print: bool = False
 
@@ -88,6 +89,7 @@ FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "side": (_optional(_choice(SIDES)), False),
     "follow_up": (_optional(parse.as_date), False),
     "procedure_time": (_optional(parse.as_time), False),
+    "arrival_time": (_optional(parse.as_time), False),
     "language": (_choice(LANGUAGES), False),
     "large_print": (parse.as_flag, False),
 }
@@ -135,6 +137,9 @@ def _check_dates(values: dict[str, Any], problems: Problems) -> None:
     follow_up = values.get("follow_up")
     if follow_up and procedure and follow_up < procedure:
         problems.add("follow_up", "is before the procedure date")
+    arrival, start = values.get("arrival_time"), values.get("procedure_time")
+    if arrival and start and arrival > start:
+        problems.add("arrival_time", "is after the procedure_time")
 
 
 def apply_overrides(patient: PatientOptions, overrides: Mapping[str, Any]) -> PatientOptions:

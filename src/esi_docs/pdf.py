@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -203,7 +205,8 @@ def _render(document: doc.Document, paper: str) -> bytes:
         id="body",
     )
     template.addPageTemplates(PageTemplate(id="page", frames=[frame]))
-    template.build(_story(document, style), canvasmaker=_canvas_class(document, style, header))
+    story = _story(document, style, template.width)
+    template.build(story, canvasmaker=_canvas_class(document, style, header))
     return buffer.getvalue()
 
 
@@ -278,31 +281,49 @@ def _decorate(
     canvas.drawRightString(width - MARGIN, footer_y, page)
 
 
-def _story(document: doc.Document, style: Styles) -> list[Flowable]:
+def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [Paragraph(escape(document.title), style.title)]
     for section in document.sections:
-        flowables: list[Flowable] = []
-        if section.title:
-            flowables.append(Paragraph(section.title, style.heading))
-        for block in section.blocks:
-            flowables += _block(block, style)
-        story += flowables
+        story += _section(section, style, width)
     return story
 
 
-def _block(block: doc.Block, style: Styles) -> list[Flowable]:
-    if isinstance(block, doc.Paragraph):
-        return [Paragraph(block.text, style.body)]
-    if isinstance(block, doc.Bullets):
-        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable]:
+    """A section's flowables. Boxes and signature lines are kept on one page, together with a
+    heading right above them and, for signatures, the statement being signed. Each is one flat
+    KeepTogether: ReportLab cannot size one nested in another (nor a heading's keepWithNext
+    followed by one), which left headings alone at the foot of a page."""
+    units: list[tuple[list[Flowable], bool]] = []  # (flowables, keep them on one page)
+    heading = Paragraph(section.title, style.heading) if section.title else None
+    if heading is not None:
+        units.append(([heading], False))
+    for block in section.blocks:
+        parts, kept = _parts(block, style, width)
+        if isinstance(block, doc.Signature) and units:
+            parts = units.pop()[0] + parts
+        if kept and units and units[-1][0] == [heading]:
+            parts = units.pop()[0] + parts
+        units.append((parts, kept))
+    flowables: list[Flowable] = []
+    for parts, kept in units:
+        flowables += [KeepTogether(parts)] if kept else parts
+    return flowables
+
+
+def _parts(block: doc.Block, style: Styles, width: float) -> tuple[list[Flowable], bool]:
+    """A block's flowables, and whether they must stay on one page."""
     if isinstance(block, doc.Callout):
-        return [_callout(block, style)]
+        return _callout(block, style), True
     if isinstance(block, doc.Signature):
-        return [_signature(block, style)]
-    return [_table(block, style)]
+        return _signature(block, style, width), True
+    if isinstance(block, doc.Paragraph):
+        return [Paragraph(block.text, style.body)], False
+    if isinstance(block, doc.Bullets):
+        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items], False
+    return [_table(block, style, width)], False
 
 
-def _callout(block: doc.Callout, style: Styles) -> Flowable:
+def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
     """A bordered, shaded box; the emergency tier has the heaviest, red border."""
     border, background, title_colour = _TIER_COLOURS[block.tier]
     title_style = ParagraphStyle(
@@ -334,29 +355,54 @@ def _callout(block: doc.Callout, style: Styles) -> Flowable:
             ]
         )
     )
-    return KeepTogether([Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)])
+    return [Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)]
 
 
-def _signature(block: doc.Signature, style: Styles) -> Flowable:
-    """Lines to sign on, each labelled underneath, kept on one page."""
-    rows = [[Paragraph(Markup(""), style.cell)] for _ in block.items]
-    labels = [[Paragraph(item, style.cell)] for item in block.items]
-    data = [cell for pair in zip(rows, labels, strict=True) for cell in pair]
-    table = Table(data, colWidths=["100%"], rowHeights=None)
-    commands = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
-    for index in range(0, len(data), 2):
-        commands.append(("LINEBELOW", (0, index), (0, index), 0.8, colors.black))
-        commands.append(("TOPPADDING", (0, index), (0, index), style.space * 2))
+def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowable]:
+    """Lines to sign on, side by side with a gap between them, each labelled underneath:
+    one row of lines takes a third of the height of stacked lines."""
+    gap = style.space * 2
+    count = len(block.items)
+    line = (width - gap * (count - 1)) / count
+    lines: list[Flowable | str] = []
+    labels: list[Flowable | str] = []
+    widths: list[float] = []
+    for index, item in enumerate(block.items):
+        if index:
+            lines.append("")
+            labels.append("")
+            widths.append(gap)
+        lines.append(Paragraph(Markup(""), style.cell))
+        labels.append(Paragraph(item, style.cell))
+        widths.append(line)
+    table = Table([lines, labels], colWidths=widths)
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, 0), style.space * 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    for index in range(0, 2 * count - 1, 2):
+        commands.append(("LINEBELOW", (index, 0), (index, 0), 0.8, colors.black))
     table.setStyle(TableStyle(commands))
-    return KeepTogether([Spacer(1, style.space), table])
+    return [Spacer(1, style.space), table]
 
 
-def _table(block: doc.Table, style: Styles) -> Flowable:
+_CELL_PADDING = 6  # ReportLab's default left and right cell padding, each side
+
+
+def _table(block: doc.Table, style: Styles, width: float) -> Flowable:
     head = [Paragraph(f"<b>{c}</b>", style.cell) for c in block.columns]
     body = [[Paragraph(cell, style.cell) for cell in row] for row in block.rows]
-    width = 1.0 / max(len(block.columns), 1)
+    # A row with nothing printed in it is for writing in: give it room for a handwritten number.
+    write_in = style.cell.leading + 2 * style.space
+    heights = [None] + [None if any(c.strip() for c in row) else write_in for row in block.rows]
     table = Table(
-        [head, *body], colWidths=[f"{width * 100:.3f}%"] * len(block.columns), repeatRows=1
+        [head, *body],
+        colWidths=column_widths(block, style.cell.fontSize, width),
+        rowHeights=heights,
+        repeatRows=1,
     )
     table.setStyle(
         TableStyle(
@@ -371,3 +417,38 @@ def _table(block: doc.Table, style: Styles) -> Flowable:
         )
     )
     return table
+
+
+def column_widths(block: doc.Table, size: float, width: float) -> list[float]:
+    """Column widths that never cut a word: each column gets at least its longest word, and
+    the rest of the line goes to the columns with the most text (like a browser's auto
+    layout). A word that cannot fit even so is a RenderError, never text over a border."""
+    cells = [[(c, fonts.BOLD) for c in block.columns]] + [
+        [(c, fonts.REGULAR) for c in row] for row in block.rows
+    ]
+    least, most = [], []
+    for column in zip(*cells, strict=True):
+        words = [(w, font) for text, font in column for w in doc.plain(text).split()]
+        least.append(max((_text_width(w, f, size) for w, f in words), default=0))
+        most.append(max(_text_width(line, f, size) for t, f in column for line in _lines(t)))
+    pad = 2 * _CELL_PADDING + 2  # 2 pt slack: ReportLab wraps a line that fits to the hair
+    least = [w + pad for w in least]
+    most = [max(w + pad, low) for w, low in zip(most, least, strict=True)]
+    if sum(least) > width:
+        raise RenderError(
+            f"a table with the columns {', '.join(doc.plain(c) for c in block.columns)} "
+            "is too wide for the page at this text size; shorten its words"
+        )
+    if sum(most) <= width:
+        return [w * width / sum(most) for w in most]
+    spare, stretch = width - sum(least), sum(most) - sum(least)
+    return [low + spare * (high - low) / stretch for low, high in zip(least, most, strict=True)]
+
+
+def _lines(markup: str) -> list[str]:
+    """The lines of a cell as written (split at <br/>), each as plain text."""
+    return [doc.plain(part) for part in re.split(r"<br\s*/?>", markup)]
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
