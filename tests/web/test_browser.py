@@ -118,7 +118,7 @@ def test_nurse_fills_the_form_with_the_keyboard_and_gets_the_sheet(page, server)
     kb.press("Tab")
     kb.press("ArrowDown")  # sedation: from Yes on to No
     kb.press("Tab")
-    kb.press("e")  # blood thinner: Eliquis
+    kb.type("Eli")  # blood thinner: Eliquis (type-ahead in the pick list)
     for _ in range(4):  # handout, language, large print, then the operator's name
         kb.press("Tab")
     assert focused(page) == "operator"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
 from esi_docs.api import RenderedHandout
-from esi_docs.clinic import ClinicProfile, load_clinic
+from esi_docs.clinic import load_clinic, parse_clinic
 from esi_docs.options import PatientOptions
 from esi_docs.resources import ContentPaths
 from esi_docs.web import create_app, forms
@@ -39,36 +38,34 @@ def test_pick_lists_come_from_the_content_and_the_profile(client):
     assert values("handout") == ContentPaths().recipe_names()
     drugs = values("blood_thinner")
     assert drugs[0] == "none" and drugs[-1] == "other"
-    assert drugs[1:-1] == list(forms.DEFAULT_BLOOD_THINNERS)
+    assert drugs[1:-1] == list(forms.clinic_drug_names(load_clinic(None)))
 
 
-@dataclass(frozen=True)
-class HoldClinic(ClinicProfile):
-    """A profile with the hold table another branch adds (drug, days to stop before)."""
-
-    blood_thinner_hold: tuple = ()
-
-
-def test_blood_thinner_list_uses_the_clinic_hold_table_when_there_is_one():
-    base = load_clinic(None)
-    clinic = HoldClinic(
-        base.name,
-        base.phone,
-        base.after_hours_phone,
-        base.protocol,
-        blood_thinner_hold=({"drug": "Lovenox", "days": 1}, {"drug": "Eliquis", "days": 3}),
+def test_blood_thinner_list_offers_every_name_in_the_clinic_hold_table():
+    clinic = parse_clinic(
+        {
+            "blood_thinner_hold": [
+                {"drug": "enoxaparin", "names": ["Lovenox"], "days": "1"},
+                {"drug": "apixaban", "names": ["Eliquis"], "days": "3"},
+            ]
+        },
+        "clinic.yaml",
     )
     soup = page(create_app(clinic).test_client().get("/"))
     assert [o["value"] for o in soup.find(id="blood_thinner").find_all("option")] == [
         "",
         "none",
-        "Lovenox",
+        "apixaban",
         "Eliquis",
+        "enoxaparin",
+        "Lovenox",
         "other",
     ]
-    assert forms.clinic_drug_names(HoldClinic(*list(vars(base).values()), {"Plavix": 5})) == (
-        "Plavix",
-    )
+
+
+def test_blood_thinner_list_falls_back_to_the_default_list_without_a_hold_table():
+    clinic = parse_clinic({"blood_thinner_hold": []}, "clinic.yaml")
+    assert forms.clinic_drug_names(clinic) == forms.DEFAULT_BLOOD_THINNERS
 
 
 def test_submit_returns_the_pdf_inline_and_uncached(post_form):

@@ -99,19 +99,12 @@ class Submission:
 
 
 def clinic_drug_names(clinic: ClinicProfile) -> tuple[str, ...]:
-    """Drug names from the profile's hold table when it has one, else the default list."""
-    table = getattr(clinic, "blood_thinner_hold", None)
-    if not table:
+    """Every name in the clinic's hold table (generic and brand), so the nurse picks the name
+    the patient knows and the letter still finds the hold rule; else the default list."""
+    if not clinic.blood_thinner_hold:
         return DEFAULT_BLOOD_THINNERS
-    if isinstance(table, Mapping):
-        return tuple(str(name) for name in table)
-    names = []
-    for row in table:
-        if isinstance(row, Mapping):
-            names.append(str(row.get("drug") or row.get("name")))
-        else:
-            names.append(str(getattr(row, "drug", None) or getattr(row, "name", row)))
-    return tuple(names)
+    names = {name for rule in clinic.blood_thinner_hold for name in (rule.drug, *rule.names)}
+    return tuple(sorted(names, key=str.casefold))
 
 
 def language_name(code: str) -> str:
