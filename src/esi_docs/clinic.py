@@ -51,6 +51,10 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _TEXT_LIMIT = 80
+# How often the clinic re-reviews its handout wording (esi-docs lint warns after that). Not a
+# protocol value: it governs the content, not what a patient is told.
+REVIEW_MONTHS_RULE = ProtocolRule(1, 60)
+DEFAULT_REVIEW_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class ClinicProfile:
     phone: str
     after_hours_phone: str
     protocol: Mapping[str, int | float]
+    content_review_months: int = DEFAULT_REVIEW_MONTHS
 
 
 def default_profile_text() -> str:
@@ -80,12 +85,26 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, "protocol"):
+        if key not in (*_TEXT_FIELDS, "protocol", "content_review_months"):
             problems.add(str(key), f"unknown field; allowed fields are {', '.join(defaults)}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
     protocol = _protocol(data.get("protocol", {}), defaults["protocol"], problems)
+    review = _review_months(
+        data.get("content_review_months", defaults.get("content_review_months")), problems
+    )
     problems.raise_if_any()
-    return ClinicProfile(**text, protocol=MappingProxyType(protocol))
+    return ClinicProfile(**text, protocol=MappingProxyType(protocol), content_review_months=review)
+
+
+def _review_months(value: Any, problems: Problems) -> int:
+    if value is None:
+        return DEFAULT_REVIEW_MONTHS
+    rule = REVIEW_MONTHS_RULE
+    try:
+        return int(parse.as_number(value, minimum=rule.minimum, maximum=rule.maximum, integer=True))
+    except parse.FieldError as exc:
+        problems.add("content_review_months", str(exc))
+        return DEFAULT_REVIEW_MONTHS
 
 
 def _text_field(data: Mapping, defaults: Mapping, key: str, problems: Problems) -> str:
