@@ -7,7 +7,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
 from esi_docs.lint.findings import ERROR, Finding
-from esi_docs.lint.names import unknown_names
+from esi_docs.lint.names import KnownNames, unknown_names
 from esi_docs.lint.safety import markup_problems, unsafe_constructs
 from esi_docs.lint.sources import CONDITION, ContentFile, Snippet
 from esi_docs.templating import compile_condition, compile_text, sandbox
@@ -26,7 +26,7 @@ def parse_snippet(snippet: Snippet) -> nodes.Node:
     return nodes.Template([nodes.Output([expression])])
 
 
-def check_snippet(snippet: Snippet) -> list[str]:
+def check_snippet(snippet: Snippet, known: KnownNames) -> list[str]:
     """Problems with one snippet, worded for the content owner (without the file:line)."""
     try:
         tree = parse_snippet(snippet)
@@ -35,7 +35,7 @@ def check_snippet(snippet: Snippet) -> list[str]:
     problems = unsafe_constructs(tree)
     if snippet.kind != CONDITION:
         problems += markup_problems(tree)
-    for name, suggestion in unknown_names(tree):
+    for name, suggestion in unknown_names(tree, known):
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         problems.append(f"unknown name '{name}'{hint}")
     if problems:
@@ -47,11 +47,11 @@ def check_snippet(snippet: Snippet) -> list[str]:
     return []
 
 
-def check_expressions(content: ContentFile) -> list[Finding]:
+def check_expressions(content: ContentFile, known: KnownNames) -> list[Finding]:
     """Every snippet of a section file; a file with none of these errors is then loaded whole."""
     found = []
     for snippet in content.snippets:
-        for problem in check_snippet(snippet):
+        for problem in check_snippet(snippet, known):
             check = "unsafe" if _is_unsafe(problem) else "names"
             found.append(
                 Finding(content.file, snippet.line, ERROR, check, f"{snippet.field}: {problem}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from esi_docs.clinic import ClinicProfile
 from esi_docs.compose import ContentLibrary
@@ -11,6 +12,7 @@ from esi_docs.lint.completeness import check_completeness, check_readable, check
 from esi_docs.lint.expressions import check_expressions
 from esi_docs.lint.findings import ERROR, LintReport
 from esi_docs.lint.grid import timed_grid
+from esi_docs.lint.names import known_names
 from esi_docs.lint.readability import handout_reading, section_reading
 from esi_docs.lint.review import check_clinic, check_review
 from esi_docs.lint.samples import filled_snippets, sample_context
@@ -34,33 +36,41 @@ def run_lint(
     clinic, clinic_findings = check_clinic(clinic_file)
     inventory = take_inventory(paths)
     library = ContentLibrary(paths)  # a fresh one: the lint must see the files as they are now
+    contexts = {lang: sample_context(library, clinic, lang) for lang in inventory.languages}
     report = LintReport()
     report.extend(clinic_findings)
-    _file_checks(report, inventory, today or date.today(), clinic.content_review_months)
+    _file_checks(report, inventory, contexts, today or date.today(), clinic.content_review_months)
     report.extend(check_completeness(inventory))
-    _text_checks(report, inventory, library, clinic)
+    _text_checks(report, inventory, contexts)
     _handout_checks(report, inventory, library, clinic)
     return report
 
 
-def _file_checks(report: LintReport, inventory: Inventory, today: date, months: int) -> None:
+def _file_checks(
+    report: LintReport,
+    inventory: Inventory,
+    contexts: dict[str, dict[str, Any] | None],
+    today: date,
+    months: int,
+) -> None:
+    fallback = next((c for c in contexts.values() if c is not None), None)
     for content in inventory.all_files():
         report.extend(check_readable(content))
         report.extend(check_review(content, today, months))
-        problems = check_expressions(content)
+        known = known_names(contexts.get(content.language) or fallback)
+        problems = check_expressions(content, known)
         report.extend(problems)
         if not problems:  # otherwise loading stops at the first of the problems just reported
             report.extend(check_structure(content))
 
 
 def _text_checks(
-    report: LintReport, inventory: Inventory, library: ContentLibrary, clinic: ClinicProfile
+    report: LintReport, inventory: Inventory, contexts: dict[str, dict[str, Any] | None]
 ) -> None:
     """Style and reading level of each section, on its text filled in for a sample patient."""
     for language, sections in inventory.sections.items():
-        context = sample_context(library, clinic, language)
         for content in sections.values():
-            filled = filled_snippets(content, context)
+            filled = filled_snippets(content, contexts.get(language))
             report.extend(check_style(content, filled))
             row, found = section_reading(content, filled)
             report.extend(found)
