@@ -530,3 +530,23 @@ def test_could_not_run_is_exit_2(run_cli, tmp_path):
     clinic = run_cli("lint", "--clinic", str(tmp_path / "clinic.yaml"))
     assert clinic.exit_code == 2
     assert f"esi-docs: error: {tmp_path / 'clinic.yaml'}: file not found" in clinic.stderr
+
+
+def test_every_name_the_renderer_provides_is_known(content, lint):
+    """The known names come from the code: every protocol value, clinic field and dates
+    attribute is accepted without a hand-kept list."""
+    from esi_docs.clinic import PROTOCOL_RULES
+
+    names = [f"clinic.protocol.{key}" for key in PROTOCOL_RULES]
+    names += ["clinic.name", "clinic.phone", "clinic.after_hours_phone", "dates.procedure"]
+    names += ["dates.glucose_check_until", "dates.follow_up", "dates.glucose_days"]
+    names += ["dates.until", "dates.starting", "dates.after_days", "dates.before_days"]
+    names += ["approach", "region", "diabetic", "sedation", "blood_thinner", "large_print"]
+    names += ["name", "mrn", "physician", "level", "side", "language", "procedure_time"]
+    text = " ".join(f"{{{{ {name} is defined }}}}" for name in names)
+    content.edit(
+        "en/diabetes.yaml", '"The steroid can raise your blood sugar for a few days."', f'"{text}"'
+    )
+    result = lint()
+    assert "unknown name" not in result.stdout
+    assert "en/diabetes.yaml:7: error" not in result.stdout
