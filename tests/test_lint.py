@@ -550,3 +550,15 @@ def test_every_name_the_renderer_provides_is_known(content, lint):
     result = lint()
     assert "unknown name" not in result.stdout
     assert "en/diabetes.yaml:7: error" not in result.stdout
+
+
+def test_a_handout_without_a_patient_may_not_use_patient_names(content, lint):
+    (content.root / "handouts" / "leaflet.yaml").write_text(
+        "version: '1'\nrequires_patient: false\ntitle: discharge_title\nsections: [warning_signs]\n"
+    )
+    result = lint()
+    assert (
+        "en/warning_signs.yaml:6: error: leaflet (en) fails for a sheet without a patient: "
+        "call-clinic: when: approach == \"caudal\": 'approach' is undefined"
+    ) in lines(result)
+    assert result.exit_code == 1

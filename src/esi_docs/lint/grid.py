@@ -93,7 +93,7 @@ def run_grid(
         try:
             library.compose(handout, patient, clinic, language=language)
         except EsiDocsError as exc:
-            where = describe(patient) if patient else "no patient"
+            where = describe(patient) if patient else "a sheet without a patient"
             finding = located(exc.problems[0], _file_of(exc.problems[0]), "grid")
             message = f"{handout} ({language}) fails for {where}: {finding.message}"
             return count, Finding(finding.file, finding.line, finding.level, "grid", message)

@@ -37,8 +37,7 @@ def _table(title: str, first: str, rows: list[ReadingRow]) -> list[str]:
         return []
     header = (first, "lang", "measure", "score", "also", "target", "status")
     cells = [
-        (r.handout, r.language, r.measure, f"{r.score:.1f}", r.secondary, r.target, r.status)
-        for r in rows
+        (r.handout, r.language, r.measure, _score(r), r.secondary, r.target, r.status) for r in rows
     ]
     widths = [max(len(row[i]) for row in (header, *cells)) for i in range(len(header))]
     out = [title + ":"]
@@ -46,6 +45,10 @@ def _table(title: str, first: str, rows: list[ReadingRow]) -> list[str]:
         padded = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         out.append(("  " + "  ".join(padded)).rstrip())
     return [*out, ""]
+
+
+def _score(row: ReadingRow) -> str:
+    return f"{row.score:.1f}" if row.measure != "-" else "-"
 
 
 def _summary(report: LintReport, *, strict: bool) -> str:
