@@ -313,47 +313,58 @@ def test_a_block_without_its_fields(content, lint):
 
 
 # --- reading level ---------------------------------------------------------------------------
+ORIGINAL = "I got these instructions. My questions were answered."
 HARD = (
     "I acknowledge receipt of comprehensive postprocedural instructions regarding "
-    "corticosteroid administration. Physiological responses necessitate evaluation."
+    "corticosteroid administration. Physiological responses necessitate evaluation. I "
+    "understand the circumstances necessitating immediate medical evaluation and the "
+    "anticipated duration of temporary neurological symptoms."
+)
+MIDDLE = (
+    "I received these instructions about my procedure. The nurse answered every question I "
+    "had about my recovery. I understand which symptoms require a telephone call to the "
+    "clinic. I know when to return for my appointment."
 )
 
 
 def test_hard_section_is_an_error_with_what_to_fix(content, lint):
-    content.edit(
-        "en/acknowledgement.yaml", "I got these instructions. My questions were answered.", HARD
-    )
+    content.edit("en/acknowledgement.yaml", ORIGINAL, HARD)
     result = lint()
     found = lines(result)
     at = found.index(
-        "en/acknowledgement.yaml: error: reading level Flesch-Kincaid grade 24.1 (SMOG 14.1) "
+        "en/acknowledgement.yaml: error: reading level Flesch-Kincaid grade 24.1 (SMOG 16.2) "
         "misses the target <= 6"
     )
     assert found[at + 1] == (
-        '    longest sentences: 10 words: "I acknowledge receipt of comprehensive postprocedural '
-        'instructions..."; 4 words: "Physiological responses necessitate evaluation."; '
-        '3 words: "Before you leave."'
+        '    longest sentences: 16 words: "I understand the circumstances necessitating '
+        'immediate medical eval..."; 10 words: "I acknowledge receipt of comprehensive '
+        'postprocedural instructions..."; 4 words: "Physiological responses necessitate '
+        'evaluation."'
     )
     assert found[at + 2] == (
         "    hardest words (syllables): physiological (6), administration (5), "
-        "corticosteroid (5), evaluation (5), postprocedural (5)"
+        "anticipated (5), corticosteroid (5), evaluation (5)"
     )
     assert result.exit_code == 1
 
 
 def test_grade_between_6_and_8_is_a_warning_that_fails_only_with_strict(content, lint):
-    content.edit(
-        "en/acknowledgement.yaml",
-        "I got these instructions. My questions were answered.",
-        "I received these instructions about my procedure. The nurse answered every question.",
-    )
+    content.edit("en/acknowledgement.yaml", ORIGINAL, MIDDLE)
     result = lint()
     assert (
-        "en/acknowledgement.yaml: warning: reading level Flesch-Kincaid grade 6.8 (SMOG 8.8) "
+        "en/acknowledgement.yaml: warning: reading level Flesch-Kincaid grade 6.8 (SMOG 10.4) "
         "misses the target <= 6"
     ) in lines(result)
     assert result.exit_code == 0
     assert lint("--strict").exit_code == 1
+
+
+def test_a_short_section_shows_its_figure_but_raises_nothing(content, lint):
+    content.edit("en/acknowledgement.yaml", ORIGINAL, "I received these instructions.")
+    result = lint()
+    row = next(line for line in lines(result) if line.startswith("  en/acknowledgement.yaml"))
+    assert row.split()[-3:] == ["short", "(7", "words)"]
+    assert "en/acknowledgement.yaml: warning" not in result.stdout
 
 
 def test_summary_table_per_handout_and_language(lint):
@@ -377,13 +388,15 @@ def test_spanish_uses_fernandez_huerta(content, lint):
     content.edit(
         "es/acknowledgement.yaml",
         "I got these instructions. My questions were answered.",
-        "La administración de corticosteroides epidurales transforaminales necesita "
-        "consideraciones farmacológicas individualizadas multidisciplinarias.",
+        "La administración de corticosteroides necesita consideraciones farmacológicas "
+        "individualizadas. Comprendo las circunstancias que requieren evaluación médica "
+        "inmediata. Entiendo la duración anticipada de los síntomas neurológicos temporales "
+        "después del procedimiento.",
     )
     result = lint()
     assert (
-        "es/acknowledgement.yaml: error: reading level Fernandez-Huerta -53.2 "
-        "(Szigriszt-Pazos -62.7) misses the target >= 70"
+        "es/acknowledgement.yaml: error: reading level Fernandez-Huerta 9.3 "
+        "(Szigriszt-Pazos 2.1) misses the target >= 70"
     ) in lines(result)
     # Spanish text never gets the English passive-voice hint or English glossary.
     assert "es/acknowledgement.yaml:8: note" not in result.stdout
@@ -417,6 +430,10 @@ def test_spanish_uses_fernandez_huerta(content, lint):
             "The transforaminal shot (through the side of the spine) helps.",
             None,
         ),
+        ("<b>Transforaminal:</b> the needle goes in from the side.", None),
+        ("A narrow spinal canal (spinal stenosis) can pinch a nerve.", None),
+        ("The stenosis is a narrow space around the nerves.", None),
+        ("Bring your photo ID.", None),
         (
             "Your notes were taken by the nurse.",
             "en/self_care.yaml:30: note: item: passive voice? 'were taken': active voice says "

@@ -25,9 +25,23 @@ _PASSIVE = re.compile(
     re.IGNORECASE,
 )
 _CAPS = re.compile(r"\b[A-Z][A-Z]+s?\b")
+# Words that start a plain explanation right after a term (or in the next sentence):
+# "An epidural ... is a shot ...", "Sciatica: pain that ...", "This is ...", "(...)".
 _EXPLAINED = {
-    "en": ("this is", "that is", "which is", "which means", "means", "called", "(", " - "),
-    "es": ("es decir", "esto es", "que es", "significa", "llamad", "("),
+    "en": (
+        " is a ",
+        " is an ",
+        "it is",
+        "this is",
+        "that is",
+        "which is",
+        "means",
+        "called",
+        "(",
+        " - ",
+        ":",
+    ),
+    "es": (" es un", "es decir", "esto es", "que es", "significa", "llamad", "(", " - ", ":"),
 }
 
 
@@ -114,6 +128,11 @@ def _italics(content: ContentFile) -> list[Finding]:
     ]
 
 
+def _in_brackets(sentence: str, at: int) -> bool:
+    before = sentence[:at]
+    return before.rfind("(") > before.rfind(")")
+
+
 def _terms(content: ContentFile, filled: list[Filled]) -> list[Finding]:
     """The first use of a glossary term in a section needs plain words next to it."""
     sentences = [(item, s) for item in filled for s in split_sentences(item.text)]
@@ -125,6 +144,8 @@ def _terms(content: ContentFile, filled: list[Filled]) -> list[Finding]:
             match = pattern.search(sentence)
             if not match:
                 continue
+            if _in_brackets(sentence, match.start()):
+                break  # "(spinal stenosis)": the plain words came first
             nearby = sentence[match.end() :].lower()
             if index + 1 < len(sentences):
                 nearby += " " + sentences[index + 1][1].lower()
