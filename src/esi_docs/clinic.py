@@ -88,6 +88,13 @@ def _drug_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+# How often the clinic re-reviews its handout wording (esi-docs lint warns after that). Not a
+# protocol value: it governs the content, not what a patient is told.
+REVIEW_KEY = "content_review_months"
+REVIEW_MONTHS_RULE = ProtocolRule(1, 60)
+DEFAULT_REVIEW_MONTHS = 12
+
+
 @dataclass(frozen=True)
 class ClinicProfile:
     """A validated clinic profile; `protocol` is read-only so no render can change it."""
@@ -98,6 +105,7 @@ class ClinicProfile:
     protocol: Mapping[str, int | float | bool]
     printer: str = ""
     blood_thinner_hold: tuple[HoldRule, ...] = ()
+    content_review_months: int = DEFAULT_REVIEW_MONTHS
 
     def hold_for(self, drug: str) -> HoldRule | None:
         """The hold rule for the patient's drug, or None: then the letter says to call us."""
@@ -121,15 +129,32 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE):
+        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE, REVIEW_KEY):
             allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE]))
             problems.add(str(key), f"unknown field; allowed fields are {allowed}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
     text.update(_optional_text(data, problems))
     protocol = _protocol(data.get("protocol", {}), defaults["protocol"], problems)
     hold = _hold_table(data.get(HOLD_TABLE, defaults.get(HOLD_TABLE)), problems)
+    review = _review_months(data.get(REVIEW_KEY, defaults.get(REVIEW_KEY)), problems)
     problems.raise_if_any()
-    return ClinicProfile(**text, protocol=MappingProxyType(protocol), blood_thinner_hold=hold)
+    return ClinicProfile(
+        **text,
+        protocol=MappingProxyType(protocol),
+        blood_thinner_hold=hold,
+        content_review_months=review,
+    )
+
+
+def _review_months(value: Any, problems: Problems) -> int:
+    if value is None:
+        return DEFAULT_REVIEW_MONTHS
+    rule = REVIEW_MONTHS_RULE
+    try:
+        return int(parse.as_number(value, minimum=rule.minimum, maximum=rule.maximum, integer=True))
+    except parse.FieldError as exc:
+        problems.add(REVIEW_KEY, str(exc))
+        return DEFAULT_REVIEW_MONTHS
 
 
 def _text_field(data: Mapping, defaults: Mapping, key: str, problems: Problems) -> str:

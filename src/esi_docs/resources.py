@@ -25,6 +25,11 @@ def _packaged(folder: str) -> Traversable:
     raise ContentError(f"the packaged {folder}/ folder is missing; reinstall esi-docs")
 
 
+def packaged_folder(folder: str) -> Traversable:
+    """The packaged `templates` or `handouts` folder (tests copy it to seed defects)."""
+    return _packaged(folder)
+
+
 @dataclass(frozen=True)
 class ContentPaths:
     """The search path for templates and recipes: override folder (if any), then packaged."""
@@ -62,6 +67,19 @@ class ContentPaths:
         for root in self._roots("handouts"):
             if root.is_dir():
                 names |= {p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")}
+        return sorted(names)
+
+    def section_names(self, language: str) -> list[str]:
+        """Every section file of a language on the search path (the lint checks them all)."""
+        names: set[str] = set()
+        for root in self._roots("templates"):
+            folder = root / language
+            if folder.is_dir():
+                names |= {
+                    p.name[:-5]
+                    for p in folder.iterdir()
+                    if p.name.endswith(".yaml") and not p.name.startswith("_")
+                }
         return sorted(names)
 
     def languages(self) -> list[str]:

@@ -13,6 +13,7 @@ import click
 
 from esi_docs import __version__
 from esi_docs.cli.example import example
+from esi_docs.cli.lint import lint
 from esi_docs.cli.render import render
 from esi_docs.cli.serve import serve
 from esi_docs.errors import EsiDocsError
@@ -58,6 +59,7 @@ def cli() -> None:
 cli.add_command(render)
 cli.add_command(example)
 cli.add_command(serve)
+cli.add_command(lint)
 
 
 def main() -> None:
