@@ -4,12 +4,13 @@ exact message and exit status."""
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
 
-from esi_docs.resources import packaged_folder
+from esi_docs.resources import ContentPaths, packaged_folder
 from tests.conftest import write_yaml
 
 TODAY = "2026-11-21"
@@ -64,7 +65,7 @@ def test_shipped_content_has_no_errors(run_cli):
     result = run_cli("lint", "--today", TODAY)
     assert result.exit_code == 0, result.stdout
     assert "lint: passed: 0 error(s)" in result.stdout
-    assert "discharge  en    Flesch-Kincaid grade" in result.stdout
+    assert re.search(r"^  discharge +en +Flesch-Kincaid grade", result.stdout, flags=re.M)
 
 
 def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
@@ -219,8 +220,9 @@ def test_grid_covers_every_combination_and_says_how_long_it_took(lint):
     grid = json.loads(result.stdout)["grid"]
     # 3 approaches x 3 regions x diabetic x sedation x blood thinner x large print = 144,
     # each without and with the optional fields, for each handout and language.
-    assert grid["combinations"] % 288 == 0
+    # Handouts that need no patient (the guide) compose once per language.
     assert grid["combinations"] >= 288
+    assert grid["combinations"] % 288 in (0, len(ContentPaths().languages()))
     assert grid["seconds"] > 0
 
 
@@ -404,12 +406,16 @@ def test_spanish_uses_fernandez_huerta(content, lint):
 
 
 # --- style -----------------------------------------------------------------------------------
+# A plain sentence in en/self_care.yaml (line 26) that the style tests rewrite.
+STYLE_ANCHOR = "Keep taking your usual medicines, unless your doctor tells you not to."
+
+
 @pytest.mark.parametrize(
     ("new", "message"),
     [
         (
             "Do NOT take a hot bath.",
-            "en/self_care.yaml:30: warning: item: ALL-CAPS word 'NOT': capitals are harder to "
+            "en/self_care.yaml:26: warning: item: ALL-CAPS word 'NOT': capitals are harder to "
             "read; use <b> for emphasis",
         ),
         (
@@ -418,12 +424,12 @@ def test_spanish_uses_fernandez_huerta(content, lint):
         ),
         (
             "Do not take a <i>hot</i> bath.",
-            "en/self_care.yaml:30: warning: item: italics (<i>) are hard to read; use <b> for "
+            "en/self_care.yaml:26: warning: item: italics (<i>) are hard to read; use <b> for "
             "emphasis",
         ),
         (
             "The transforaminal shot helps.",
-            "en/self_care.yaml:30: warning: item: 'transforaminal' is a medical term; explain it "
+            "en/self_care.yaml:26: warning: item: 'transforaminal' is a medical term; explain it "
             'nearby in plain words, such as "through the opening where a nerve leaves your spine"',
         ),
         (
@@ -436,33 +442,37 @@ def test_spanish_uses_fernandez_huerta(content, lint):
         ("Bring your photo ID.", None),
         (
             "Your notes were taken by the nurse.",
-            "en/self_care.yaml:30: note: item: passive voice? 'were taken': active voice says "
+            "en/self_care.yaml:26: note: item: passive voice? 'were taken': active voice says "
             "who does what",
         ),
         (
             "Each day, when you wake up and before you go to bed at night, write down how bad "
             "your pain is on a scale.",
-            'en/self_care.yaml:30: warning: item: sentence of 24 words (over 20): "Each day, '
+            'en/self_care.yaml:26: warning: item: sentence of 24 words (over 20): "Each day, '
             'when you wake up and before you go to bed at night, write..."',
         ),
     ],
 )
 def test_style(content, lint, new, message):
-    content.edit("en/self_care.yaml", "Each day, write down how bad your pain is.", new)
+    content.edit(
+        "en/self_care.yaml",
+        STYLE_ANCHOR,
+        new,
+    )
     result = lint()
-    style = [line for line in lines(result) if line.startswith("en/self_care.yaml:30:")]
+    style = [line for line in lines(result) if line.startswith("en/self_care.yaml:26:")]
     assert style == ([message] if message else [])
 
 
 def test_notes_never_fail_a_strict_run(content, lint):
     content.edit(
         "en/self_care.yaml",
-        "Each day, write down how bad your pain is.",
+        STYLE_ANCHOR,
         "Your notes were taken by the nurse.",
     )
     result = lint("--strict")
     assert "note: item: passive voice? 'were taken'" in result.stdout
-    assert "en/self_care.yaml:30: warning" not in result.stdout
+    assert "en/self_care.yaml:26: warning" not in result.stdout
 
 
 # --- review metadata -------------------------------------------------------------------------
