@@ -12,8 +12,11 @@ import sys
 import click
 
 from esi_docs import __version__
+from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
+from esi_docs.cli.history import history
 from esi_docs.cli.render import render
+from esi_docs.cli.reprint import reprint
 from esi_docs.errors import EsiDocsError
 
 INTERNAL_ERROR = 3
@@ -32,7 +35,7 @@ class EsiDocsGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("esi-docs: interrupted; nothing was written", err=True)
+            click.echo("esi-docs: interrupted; no partial file was written", err=True)
             ctx.exit(130)
         except Exception as exc:
             # An unexpected exception may quote patient data: show its type only, unless
@@ -56,6 +59,9 @@ def cli() -> None:
 
 cli.add_command(render)
 cli.add_command(example)
+cli.add_command(batch)
+cli.add_command(history)
+cli.add_command(reprint)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from esi_docs.cli.auditing import audit_options, open_audit, operator_name
 from esi_docs.options import LANGUAGES
 
 
@@ -46,6 +47,7 @@ from esi_docs.options import LANGUAGES
     type=click.Path(path_type=Path),
     help="A folder of the clinic's own content, searched before the packaged one.",
 )
+@audit_options
 def render(
     handout: str,
     patient_file: Path | None,
@@ -55,6 +57,9 @@ def render(
     language: str | None,
     large_print: bool | None,
     templates: Path | None,
+    audit_db: Path | None,
+    no_audit: bool,
+    operator: str | None,
 ) -> None:
     """Render HANDOUT (e.g. discharge) to a PDF."""
     from esi_docs.api import render_handout
@@ -64,6 +69,7 @@ def render(
 
     patient = load_patient(patient_file) if patient_file else None
     clinic = load_clinic(clinic_file)
+    audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
     result = render_handout(
         handout,
         patient,
@@ -73,6 +79,23 @@ def render(
         language=language,
         large_print=large_print,
     )
+    if audit is not None:
+        options = {
+            "paper": paper,
+            "language": language,
+            "large_print": large_print,
+            "templates": str(templates) if templates else None,
+            "source": "render",
+        }
+        audit.record(
+            rendered=result,
+            handout=handout,
+            patient=patient,
+            clinic=clinic,
+            operator=operator_name(operator),
+            options=options,
+            templates=templates,
+        )
     if str(output) == "-":
         sys.stdout.buffer.write(result.pdf)
         sys.stdout.buffer.flush()
