@@ -13,11 +13,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from esi_docs import manifest
 from esi_docs.api import compose_handout, render_handout
@@ -101,13 +102,19 @@ def render_batch(
     _prepare_folders(settings)
     table, tasks = _plan(checked, settings)
     result = BatchResult(table, settings.out_dir / manifest.MANIFEST_NAME, problems=problems)
-    try:
-        for outcomes in _outcomes(settings, tasks):
-            _apply(outcomes, result, audit)
-            if progress:
-                progress(len(outcomes))
-    finally:  # also on Ctrl-C: the manifest says what was printed and what was not
-        manifest.write_manifest(settings.out_dir, table)
+
+    def handle(outcomes: list[_Outcome]) -> None:
+        _apply(outcomes, result, audit)
+        if progress:
+            progress(len(outcomes))
+
+    with _InterruptFlag() as interrupt:
+        try:
+            _render_all(settings, tasks, handle, lambda: interrupt.raised)
+        finally:  # also on Ctrl-C: the manifest says what was printed and what was not
+            manifest.write_manifest(settings.out_dir, table)
+    if interrupt.raised:
+        raise KeyboardInterrupt  # the CLI's one handler reports it (exit status 130)
     if settings.merged is not None and result.written:
         done = [settings.out_dir / r.file for r in table if r.status == manifest.OK]
         _write_merged(settings.merged, done)
@@ -202,47 +209,80 @@ def _write_merged(path: Path, files: list[Path]) -> None:
 # -- rendering ------------------------------------------------------------------------------
 
 
+class _InterruptFlag:
+    """Turns Ctrl-C into a flag checked between rows, so a chunk's results are never lost
+    half-way (each written PDF gets its manifest line and audit record)."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.raised = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def _chunks(tasks: list[_Task], jobs: int) -> Iterator[list[_Task]]:
     size = max(1, min(CHUNK_MAX, len(tasks) // (jobs * 4) or 1))
     for start in range(0, len(tasks), size):
         yield tasks[start : start + size]
 
 
-def _outcomes(settings: BatchSettings, tasks: list[_Task]) -> Iterator[list[_Outcome]]:
-    """Outcomes chunk by chunk: in this process for one job, else from a worker pool."""
+def _render_all(
+    settings: BatchSettings,
+    tasks: list[_Task],
+    handle: Callable[[list[_Outcome]], None],
+    stop: Callable[[], bool],
+) -> None:
+    """Render every task, in this process for one job, else in a worker pool."""
     jobs = max(1, min(settings.jobs, len(tasks)))
     if jobs == 1:
-        for chunk in _chunks(tasks, 1):
-            yield [_render_task(settings, task) for task in chunk]
+        for task in tasks:
+            if stop():
+                return
+            handle([_render_task(settings, task)])
         return
-    yield from _pooled(settings, tasks, jobs)
+    _render_pooled(settings, tasks, jobs, handle, stop)
 
 
-def _pooled(settings: BatchSettings, tasks: list[_Task], jobs: int) -> Iterator[list[_Outcome]]:
-    """A sliding window over the chunks: at most jobs * WINDOW_PER_JOB in flight."""
+def _render_pooled(
+    settings: BatchSettings,
+    tasks: list[_Task],
+    jobs: int,
+    handle: Callable[[list[_Outcome]], None],
+    stop: Callable[[], bool],
+) -> None:
+    """A sliding window over the chunks: at most jobs * WINDOW_PER_JOB in flight, so memory
+    does not grow with the roster. On stop, queued chunks are cancelled and running ones
+    finish (their files are whole, and get recorded)."""
     method = "fork" if sys.platform == "linux" else "spawn"
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(settings,),
-    )
-    pending: set[Future[list[_Outcome]]] = set()
-    chunks = _chunks(tasks, jobs)
-    try:
-        for chunk in chunks:
-            pending.add(pool.submit(_render_chunk, chunk))
-            if len(pending) >= jobs * WINDOW_PER_JOB:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(jobs, context, _init_worker, (settings,)) as pool:
+        chunks = _chunks(tasks, jobs)
+        pending: set[Future[list[_Outcome]]] = set()
+        while True:
+            while not stop() and len(pending) < jobs * WINDOW_PER_JOB:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.add(pool.submit(_render_chunk, chunk))
+            if not pending:
+                return
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
-    finally:
-        # On Ctrl-C: drop queued chunks; the running ones finish their atomic writes.
-        pool.shutdown(wait=True, cancel_futures=True)
+                if not future.cancelled():
+                    handle(future.result())
+            if stop():
+                for future in pending:
+                    future.cancel()
 
 
 _worker_settings: BatchSettings | None = None  # set once per worker process

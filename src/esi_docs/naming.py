@@ -71,7 +71,7 @@ def sanitize(name: str) -> str:
     """One safe file name component ending in .pdf, whatever `name` held."""
     if name.lower().endswith(SUFFIX):
         name = name[: -len(SUFFIX)]
-    stem = _DOTS.sub(".", _UNSAFE.sub("_", name)).strip(". ")
+    stem = _DOTS.sub(".", _UNSAFE.sub("_", name)).strip("._")
     if not stem:
         stem = "_"
     if _RESERVED.fullmatch(stem):

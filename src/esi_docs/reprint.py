@@ -12,8 +12,8 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from esi_docs.api import RenderedHandout, compose_handout, render_handout
-from esi_docs.audit import AuditLog, StoredRender
+from esi_docs.api import RenderedHandout, render_handout
+from esi_docs.audit import AuditLog, StoredRender, content_files, content_hash
 from esi_docs.clinic import parse_clinic
 from esi_docs.errors import ContentError, InputError, RenderError
 from esi_docs.options import parse_patient
@@ -76,16 +76,9 @@ def _restore_content(log: AuditLog, record: StoredRender, folder: Path) -> Path 
 
 
 def _current_hash(record: StoredRender, templates: Path | None) -> str:
-    where = f"audit record {record.id}"
-    patient = parse_patient(record.patient, where) if record.patient is not None else None
+    """The hash of the content files as they are on disk now (not as cached in memory)."""
     try:
-        document = compose_handout(
-            record.handout,
-            patient,
-            parse_clinic(record.clinic, f"{where}: clinic"),
-            templates=templates,
-            language=record.options.get("language") or record.language,
-        )
-    except ContentError:
+        files = content_files(templates, record.handout, record.language)
+    except (ContentError, OSError):
         return "missing"
-    return document.content_hash
+    return content_hash(files)
