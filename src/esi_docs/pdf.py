@@ -29,6 +29,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from esi_docs import document as doc
 from esi_docs import fonts
@@ -118,6 +120,25 @@ def styles(large_print: bool) -> Styles:
     )
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
+    """Paragraph markup parsed once per process. Most of a sheet's text is the same for every
+    patient, and parsing it was a sixth of the layout time. Bounded (LRU), so patient-specific
+    strings in a long batch are dropped again; ReportLab only reads the fragments."""
+    parser = ParaParser()
+    parsed_style, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
+    if frags is None:
+        raise ValueError(f"markup error in paragraph: {parser.errors[0]}")
+    textTransformFrags(frags, parsed_style)
+    return parsed_style, frags
+
+
+def _para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A Paragraph from cached fragments (same output as Paragraph(text, style))."""
+    parsed_style, frags = _parsed(str(text), style)
+    return Paragraph(str(text), parsed_style, bulletText=bullet, frags=frags)
+
+
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
     """Lay out the Document and return the PDF bytes."""
     style = styles(document.large_print)
@@ -169,12 +190,12 @@ def _header_flowables(document: doc.Document, style: Styles) -> list[Flowable]:
         f"{escape(head.clinic_phone)} · {escape(labels.get('after_hours', ''))} "
         f"{escape(head.after_hours_phone)}"
     )
-    lines = [Paragraph(clinic, style.header)]
+    lines = [_para(clinic, style.header)]
     if head.patient_fields:
         patient = "   ".join(
             f"{escape(label)}: <b>{escape(value)}</b>" for label, value in head.patient_fields
         )
-        lines.append(Paragraph(patient, style.header))
+        lines.append(_para(patient, style.header))
     return lines
 
 
@@ -212,8 +233,8 @@ def _decorate(
     """Header (clinic, patient) and footer (content version, page N of M) on one page."""
     width, height = canvas._pagesize
     y = height - MARGIN
-    for flowable in header:
-        _, h = flowable.wrap(width - 2 * MARGIN, 10_000)
+    for flowable in header:  # wrapped once, by _height(), at the same width
+        h = flowable.height
         flowable.drawOn(canvas, MARGIN, y - h)
         y -= h
     canvas.setStrokeColor(colors.HexColor("#1f4e79"))
@@ -228,11 +249,11 @@ def _decorate(
 
 
 def _story(document: doc.Document, style: Styles) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(escape(document.title), style.title)]
+    story: list[Flowable] = [_para(escape(document.title), style.title)]
     for section in document.sections:
         flowables: list[Flowable] = []
         if section.title:
-            flowables.append(Paragraph(section.title, style.heading))
+            flowables.append(_para(section.title, style.heading))
         for block in section.blocks:
             flowables += _block(block, style)
         story += flowables
@@ -241,9 +262,9 @@ def _story(document: doc.Document, style: Styles) -> list[Flowable]:
 
 def _block(block: doc.Block, style: Styles) -> list[Flowable]:
     if isinstance(block, doc.Paragraph):
-        return [Paragraph(block.text, style.body)]
+        return [_para(block.text, style.body)]
     if isinstance(block, doc.Bullets):
-        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+        return [_para(item, style.bullet, "•") for item in block.items]
     if isinstance(block, doc.Callout):
         return [_callout(block, style)]
     if isinstance(block, doc.Signature):
@@ -254,42 +275,68 @@ def _block(block: doc.Block, style: Styles) -> list[Flowable]:
 def _callout(block: doc.Callout, style: Styles) -> Flowable:
     """A bordered, shaded box; the emergency tier has the heaviest, red border."""
     border, background, title_colour = _TIER_COLOURS[block.tier]
-    title_style = ParagraphStyle(
-        f"callout_{block.tier}",
-        parent=style.callout_title,
-        textColor=colors.HexColor(title_colour),
-    )
-    inner: list[Flowable] = [Paragraph(block.title, title_style)] if block.title else []
+    title_style = _title_style(style.callout_title, block.tier, title_colour)
+    inner: list[Flowable] = [_para(block.title, title_style)] if block.title else []
     if block.text:
-        inner.append(Paragraph(block.text, style.body))
-    inner += [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
-    box = Table([[inner]], colWidths=["100%"])
-    box.setStyle(
-        TableStyle(
-            [
-                (
-                    "BOX",
-                    (0, 0),
-                    (-1, -1),
-                    2.5 if block.tier == "emergency" else 1.5,
-                    colors.HexColor(border),
-                ),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(background)),
-                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return KeepTogether([Spacer(1, style.space * 0.5), box, Spacer(1, style.space * 0.5)])
+        inner.append(_para(block.text, style.body))
+    inner += [_para(item, style.bullet, "•") for item in block.items]
+    width = 2.5 if block.tier == "emergency" else 1.5
+    return _Box(inner, colors.HexColor(border), colors.HexColor(background), width, style.space)
+
+
+class _Box(Flowable):
+    """A bordered, shaded box around a few paragraphs, kept on one page.
+
+    It draws what a one-cell Table with KeepTogether drew (same paddings, colours, spacing),
+    without the table machinery, which cost a fifth of the layout time."""
+
+    _PAD = (8.0, 6.0, 8.0, 4.0)  # left, top, right, bottom
+
+    def __init__(self, content: list[Flowable], border, background, line_width, space):  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.content = content
+        self.border, self.background, self.line_width = border, background, line_width
+        self.spaceBefore = self.spaceAfter = space * 0.5
+        self._heights: list[float] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        left, top, right, bottom = self._PAD
+        inner = availWidth - left - right
+        self._heights = [f.wrap(inner, 10_000)[1] for f in self.content]
+        gaps = sum(f.getSpaceBefore() for f in self.content[1:])
+        gaps += sum(f.getSpaceAfter() for f in self.content[:-1])
+        self.width, self.height = availWidth, top + sum(self._heights) + gaps + bottom
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        left, top, _, _ = self._PAD
+        canvas.saveState()
+        canvas.setFillColor(self.background)
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        y = self.height - top
+        for index, (flowable, height) in enumerate(zip(self.content, self._heights, strict=True)):
+            if index:
+                y -= flowable.getSpaceBefore()
+            y -= height
+            flowable.drawOn(canvas, left, y)
+            y -= flowable.getSpaceAfter()
+        canvas.setStrokeColor(self.border)
+        canvas.setLineWidth(self.line_width)
+        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        canvas.restoreState()
+
+
+@lru_cache(maxsize=16)
+def _title_style(parent: ParagraphStyle, tier: str, colour: str) -> ParagraphStyle:
+    """One style per tier, made once: a new style per box would also defeat the parse cache."""
+    return ParagraphStyle(f"callout_{tier}", parent=parent, textColor=colors.HexColor(colour))
 
 
 def _signature(block: doc.Signature, style: Styles) -> Flowable:
     """Lines to sign on, each labelled underneath, kept on one page."""
-    rows = [[Paragraph(Markup(""), style.cell)] for _ in block.items]
-    labels = [[Paragraph(item, style.cell)] for item in block.items]
+    rows = [[_para(Markup(""), style.cell)] for _ in block.items]
+    labels = [[_para(item, style.cell)] for item in block.items]
     data = [cell for pair in zip(rows, labels, strict=True) for cell in pair]
     table = Table(data, colWidths=["100%"], rowHeights=None)
     commands = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
@@ -301,8 +348,8 @@ def _signature(block: doc.Signature, style: Styles) -> Flowable:
 
 
 def _table(block: doc.Table, style: Styles) -> Flowable:
-    head = [Paragraph(f"<b>{c}</b>", style.cell) for c in block.columns]
-    body = [[Paragraph(cell, style.cell) for cell in row] for row in block.rows]
+    head = [_para(f"<b>{c}</b>", style.cell) for c in block.columns]
+    body = [[_para(cell, style.cell) for cell in row] for row in block.rows]
     width = 1.0 / max(len(block.columns), 1)
     table = Table(
         [head, *body], colWidths=[f"{width * 100:.3f}%"] * len(block.columns), repeatRows=1
