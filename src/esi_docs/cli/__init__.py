@@ -11,7 +11,6 @@ import sys
 
 import click
 
-from esi_docs import __version__
 from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
 from esi_docs.cli.history import history
@@ -51,7 +50,7 @@ class EsiDocsGroup(click.Group):
 
 
 @click.group(cls=EsiDocsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="esi-docs")
+@click.version_option(package_name="esi-docs", prog_name="esi-docs")  # looked up lazily
 def cli() -> None:
     """Print ESI handouts and discharge sheets from YAML content, patient options and a
     clinic profile."""
