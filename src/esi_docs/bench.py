@@ -243,7 +243,17 @@ def machine() -> str:
         )
     except (OSError, subprocess.CalledProcessError, StopIteration):
         pass
-    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, {platform.system()}"
+    try:
+        import _rl_accel  # noqa: F401
+
+        accel = "on"
+    except ImportError:
+        accel = "off"
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()}, ReportLab C accelerator {accel}{load}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -251,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small runs (CI smoke test)")
     args = parser.parse_args(argv)
     runs, starts = (20, 3) if args.quick else (200, 10)
-    small, large = (100, 1000) if args.quick else (1000, 10000)
+    small, large = (60, 300) if args.quick else (1000, 10000)
     print(f"machine: {machine()}")
     w = warm(runs)
     print(
