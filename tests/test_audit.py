@@ -197,3 +197,31 @@ def test_two_processes_writing_at_once_lose_no_record(tmp_path):
     assert len(log.history("A")) == 150 and len(log.history("B")) == 150
     ids = [r.id for r in log.history("A") + log.history("B")]
     assert sorted(ids) == list(range(1, 301))
+
+
+def test_batch_records_its_own_templates_so_reprint_survives_an_update(run_cli, tmp_path):
+    content = _own_templates(tmp_path)
+    roster = tmp_path / "r.csv"
+    roster.write_text(run_cli("example", "roster").stdout, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["--roster", str(roster), "--out-dir", str(out), "--templates", str(content)]
+    assert run_cli("batch", "discharge", *args, "--operator", "eve").exit_code == 0
+    [record] = AuditLog(Path(os.environ["ESI_DOCS_AUDIT_DB"])).history("0099001")
+    assert record.operator == "eve" and record.options["source"] == "batch"
+    assert record.options["large_print"] is True  # the row's large_print, as rendered
+    _edit(content)
+    again = tmp_path / "again.pdf"
+    assert run_cli("reprint", str(record.id), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == (out / "2026-11-24_0099001_discharge.pdf").read_bytes()
+
+
+def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path):
+    patient = parse_patient(TYPICAL, "p")
+    rendered = render_handout("discharge", patient, paper="a4", large_print=True)
+    log = AuditLog(tmp_path / "a.db")
+    record_id = log.record(rendered=rendered, handout="discharge", patient=patient)
+    stored = log.get(record_id).options
+    assert (stored["paper"], stored["large_print"], stored["language"]) == ("a4", True, "en")
+    from esi_docs.reprint import reprint
+
+    assert reprint(log, record_id)[0].pdf == rendered.pdf

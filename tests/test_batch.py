@@ -207,3 +207,14 @@ def test_ctrl_c_leaves_only_whole_files_and_no_merged_pdf(tmp_path):
         assert len(PdfReader(pdf).pages) == 2  # every file left behind is whole
     statuses = [r["status"] for r in read_manifest(out)]
     assert statuses.count("ok") == len(pdfs) and "not rendered" in statuses
+
+
+def test_spawned_workers_get_everything_they_need(run_cli, tmp_path, monkeypatch):
+    """Outside Linux the workers are spawned, so what they get is pickled."""
+    monkeypatch.setattr("esi_docs.batch.sys.platform", "darwin")
+    roster = write_roster(tmp_path / "r.csv", [{"mrn": "1"}, {"mrn": "2"}])
+    out = tmp_path / "out"
+    args = ["--roster", str(roster), "--out-dir", str(out), "--jobs", "2"]
+    result = run_cli("batch", "discharge", *args)
+    assert result.exit_code == 0, result.stderr
+    assert "MRN: 2" in pdf_text((out / "2026-11-20_2_discharge.pdf").read_bytes())

@@ -149,6 +149,13 @@ def make_entry(
 ) -> AuditEntry:
     """Describe one RenderedHandout for the audit trail."""
     document = rendered.document
+    # The effective language and print size are known from the Document: recorded always, so
+    # a reprint never depends on the caller having passed its overrides.
+    given = dict(options or {})
+    given["language"] = given.get("language") or document.language
+    if given.get("large_print") is None:
+        given["large_print"] = document.large_print
+    given.setdefault("paper", _paper_of(rendered.pdf))
     return AuditEntry(
         handout=handout,
         language=document.language,
@@ -156,10 +163,15 @@ def make_entry(
         content_hash=document.content_hash,
         patient=patient_values(patient) if patient is not None else None,
         clinic=clinic_values(clinic or load_clinic(None)),
-        options=dict(options or {}),
+        options=given,
         pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         operator=operator or current_operator(),
     )
+
+
+def _paper_of(pdf: bytes) -> str:
+    """The paper size a PDF of ours was laid out on (for callers that did not say)."""
+    return "a4" if b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf[:200_000] else "letter"
 
 
 def content_files(templates: Path | None, handout: str, language: str) -> dict[str, bytes]:

@@ -16,14 +16,15 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from esi_docs import manifest
 from esi_docs.api import compose_handout, render_handout
-from esi_docs.audit import AuditEntry, AuditLog, make_entry
-from esi_docs.clinic import ClinicProfile
+from esi_docs.audit import AuditEntry, AuditLog, clinic_values, make_entry
+from esi_docs.clinic import ClinicProfile, parse_clinic
+from esi_docs.compose import library
 from esi_docs.errors import EsiDocsError, InputError, RenderError
 from esi_docs.manifest import ManifestRow
 from esi_docs.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
@@ -93,6 +94,7 @@ def render_batch(
     """Render every valid row; raises InputError (nothing written) when rows are invalid and
     --continue-on-error is off. Row-level failures are in the result's manifest rows."""
     check_pattern(settings.pattern)
+    library(settings.templates).recipe(settings.handout)  # an unknown handout: one message
     checked = _check_content(check_rows(rows), settings)
     problems = [p for row in checked for p in row.problems]
     if problems and not settings.continue_on_error:
@@ -104,7 +106,7 @@ def render_batch(
     result = BatchResult(table, settings.out_dir / manifest.MANIFEST_NAME, problems=problems)
 
     def handle(outcomes: list[_Outcome]) -> None:
-        _apply(outcomes, result, audit)
+        _apply(outcomes, result, audit, settings.templates)
         if progress:
             progress(len(outcomes))
 
@@ -187,10 +189,12 @@ def _short(problem: str, label: str) -> str:
     return problem.removeprefix(f"{label}: ")
 
 
-def _apply(outcomes: list[_Outcome], result: BatchResult, audit: AuditLog | None) -> None:
+def _apply(
+    outcomes: list[_Outcome], result: BatchResult, audit: AuditLog | None, templates: Path | None
+) -> None:
     entries = [o.entry for o in outcomes if o.entry is not None]
     if audit is not None and entries:
-        audit.add(entries)
+        audit.add(entries, templates=templates)
     for outcome in outcomes:
         row = result.rows[outcome.index]
         if outcome.error:
@@ -265,7 +269,10 @@ def _render_pooled(
     finish (their files are whole, and get recorded)."""
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(jobs, context, _init_worker, (settings,)) as pool:
+    # The clinic travels as plain values: its read-only protocol mapping cannot be pickled
+    # (spawn, used outside Linux, pickles what it sends to workers).
+    initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
+    with ProcessPoolExecutor(jobs, context, _init_worker, initargs) as pool:
         chunks = _chunks(tasks, jobs)
         pending: set[Future[list[_Outcome]]] = set()
         while True:
@@ -288,12 +295,11 @@ def _render_pooled(
 _worker_settings: BatchSettings | None = None  # set once per worker process
 
 
-def _init_worker(settings: BatchSettings) -> None:
-    """Worker start: Ctrl-C is the parent's to handle (so no write is cut short); load the
-    content and fonts once."""
+def _init_worker(settings: BatchSettings, clinic: dict[str, object]) -> None:
+    """Worker start: Ctrl-C is the parent's to handle (so no write is cut short)."""
     global _worker_settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_settings = settings
+    _worker_settings = replace(settings, clinic=parse_clinic(clinic, "clinic"))
 
 
 def _render_chunk(chunk: list[_Task]) -> list[_Outcome]:

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -22,10 +22,8 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -335,16 +333,46 @@ def _title_style(parent: ParagraphStyle, tier: str, colour: str) -> ParagraphSty
 
 def _signature(block: doc.Signature, style: Styles) -> Flowable:
     """Lines to sign on, each labelled underneath, kept on one page."""
-    rows = [[_para(Markup(""), style.cell)] for _ in block.items]
-    labels = [[_para(item, style.cell)] for item in block.items]
-    data = [cell for pair in zip(rows, labels, strict=True) for cell in pair]
-    table = Table(data, colWidths=["100%"], rowHeights=None)
-    commands = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
-    for index in range(0, len(data), 2):
-        commands.append(("LINEBELOW", (0, index), (0, index), 0.8, colors.black))
-        commands.append(("TOPPADDING", (0, index), (0, index), style.space * 2))
-    table.setStyle(TableStyle(commands))
-    return KeepTogether([Spacer(1, style.space), table])
+    labels = [_para(item, style.cell) for item in block.items]
+    return _SignatureLines(labels, gap=style.space * 2, space_before=style.space)
+
+
+class _SignatureLines(Flowable):
+    """A line to sign on above each label, all on one page (what a two-row-per-line Table in
+    KeepTogether drew, without the table machinery)."""
+
+    _PAD = 3.0  # a table cell's default top/bottom padding
+    _INDENT = 6.0  # ... and left padding
+
+    def __init__(self, labels: list[Flowable], *, gap: float, space_before: float):
+        super().__init__()
+        self.labels, self.gap = labels, gap
+        self.spaceBefore = space_before
+        self._heights: list[float] = []
+
+    def _line_height(self) -> float:
+        return self.gap + 2 * self._PAD
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        inner = availWidth - 2 * self._INDENT
+        self._heights = [label.wrap(inner, 10_000)[1] for label in self.labels]
+        self.width = availWidth
+        self.height = sum(self._line_height() + h + 2 * self._PAD for h in self._heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(0.8)
+        y = self.height
+        for label, height in zip(self.labels, self._heights, strict=True):
+            y -= self._line_height()
+            canvas.line(0, y, self.width, y)
+            y -= self._PAD + height
+            label.drawOn(canvas, self._INDENT, y)
+            y -= self._PAD
+        canvas.restoreState()
 
 
 def _table(block: doc.Table, style: Styles) -> Flowable:
