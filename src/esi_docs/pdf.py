@@ -118,7 +118,7 @@ def styles(large_print: bool) -> Styles:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
     """Paragraph markup parsed once per process. Most of a sheet's text is the same for every
     patient, and parsing it was a sixth of the layout time. Bounded (LRU), so patient-specific
@@ -188,12 +188,13 @@ def _header_flowables(document: doc.Document, style: Styles) -> list[Flowable]:
         f"{escape(head.clinic_phone)} · {escape(labels.get('after_hours', ''))} "
         f"{escape(head.after_hours_phone)}"
     )
-    lines = [_para(clinic, style.header)]
+    # Plain Paragraphs: patient-specific text would only churn the parse cache.
+    lines = [Paragraph(clinic, style.header)]
     if head.patient_fields:
         patient = "   ".join(
             f"{escape(label)}: <b>{escape(value)}</b>" for label, value in head.patient_fields
         )
-        lines.append(_para(patient, style.header))
+        lines.append(Paragraph(patient, style.header))
     return lines
 
 
