@@ -218,3 +218,14 @@ def test_spawned_workers_get_everything_they_need(run_cli, tmp_path, monkeypatch
     result = run_cli("batch", "discharge", *args)
     assert result.exit_code == 0, result.stderr
     assert "MRN: 2" in pdf_text((out / "2026-11-20_2_discharge.pdf").read_bytes())
+
+
+def test_quiet_when_not_a_terminal_and_silent_with_quiet(run_cli, tmp_path):
+    roster = write_roster(tmp_path / "r.csv", [{"mrn": "1"}])
+    args = ["--roster", str(roster), "--jobs", "1"]
+    result = run_cli("batch", "discharge", *args, "--out-dir", str(tmp_path / "a"))
+    assert result.stderr.splitlines() == [
+        f"wrote 1 of 1 to {tmp_path / 'a'}; manifest: {tmp_path / 'a' / 'manifest.csv'}"
+    ]  # no progress bar: CliRunner's stderr is not a terminal
+    result = run_cli("batch", "discharge", *args, "--out-dir", str(tmp_path / "b"), "--quiet")
+    assert result.exit_code == 0 and result.stderr == ""

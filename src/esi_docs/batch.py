@@ -267,8 +267,7 @@ def _render_pooled(
     """A sliding window over the chunks: at most jobs * WINDOW_PER_JOB in flight, so memory
     does not grow with the roster. On stop, queued chunks are cancelled and running ones
     finish (their files are whole, and get recorded)."""
-    method = "fork" if sys.platform == "linux" else "spawn"
-    context = multiprocessing.get_context(method)
+    context = _worker_context()
     # The clinic travels as plain values: its read-only protocol mapping cannot be pickled
     # (spawn, used outside Linux, pickles what it sends to workers).
     initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
@@ -290,6 +289,17 @@ def _render_pooled(
             if stop():
                 for future in pending:
                     future.cancel()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fork server that has loaded esi-docs but not the roster: forked
+    from this process they would carry the whole roster, and their memory would grow with
+    it. (Spawn outside Linux, where forking is unsafe.)"""
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["esi_docs.batch", "esi_docs.pdf"])
+    return context
 
 
 _worker_settings: BatchSettings | None = None  # set once per worker process

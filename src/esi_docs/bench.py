@@ -183,23 +183,59 @@ def startup(runs: int, folder: Path) -> dict[str, float]:
 
 _BATCH_CHILD = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, os, resource, sys, threading, time
     from pathlib import Path
     from esi_docs.audit import AuditLog
     from esi_docs.batch import BatchSettings, render_batch
     from esi_docs.clinic import load_clinic
     from esi_docs.roster import read_roster
 
+    def descendants(root):
+        children = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        found, todo = [], [root]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                found.append(child)
+                todo.append(child)
+        return found
+
+    peaks, done = {}, threading.Event()
+
+    def watch():  # workers are the fork server's children: poll their peak RSS (VmHWM)
+        while True:
+            for pid in descendants(os.getpid()):
+                try:
+                    with open(f"/proc/{pid}/status") as status:
+                        for line in status:
+                            if line.startswith("VmHWM"):
+                                peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
+                except OSError:
+                    pass
+            if done.wait(0.25):
+                return
+
     roster, out, jobs, db = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    watcher = threading.Thread(target=watch, daemon=True)
+    if os.path.isdir("/proc"):
+        watcher.start()
     start = time.perf_counter()
     rows = read_roster(Path(roster))
     settings = BatchSettings("discharge", load_clinic(None), out, jobs=jobs, operator="bench")
     result = render_batch(rows, settings, audit=AuditLog(db))
     seconds = time.perf_counter() - start
+    done.set()
     print(json.dumps({
         "rows": result.written, "seconds": seconds,
         "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "worker_rss_mb": max(peaks.values(), default=0) / 1024,
     }))
     """
 )
