@@ -105,6 +105,9 @@ def render_batch(
     table, tasks = _plan(checked, settings)
     result = BatchResult(table, settings.out_dir / manifest.MANIFEST_NAME, problems=problems)
 
+    if progress and len(table) > len(tasks):
+        progress(len(table) - len(tasks))  # invalid rows are done too, as far as the bar goes
+
     def handle(outcomes: list[_Outcome]) -> None:
         _apply(outcomes, result, audit, settings.templates)
         if progress:
