@@ -229,3 +229,17 @@ def test_quiet_when_not_a_terminal_and_silent_with_quiet(run_cli, tmp_path):
     ]  # no progress bar: CliRunner's stderr is not a terminal
     result = run_cli("batch", "discharge", *args, "--out-dir", str(tmp_path / "b"), "--quiet")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_progress_counts_every_row_once(tmp_path):
+    from esi_docs.batch import BatchSettings, render_batch
+    from esi_docs.clinic import load_clinic
+    from esi_docs.roster import read_roster
+
+    roster = write_roster(tmp_path / "r.csv", [{"mrn": "1"}, {"mrn": ""}, {"mrn": "3"}])
+    steps: list[int] = []
+    settings = BatchSettings(
+        "discharge", load_clinic(None), tmp_path / "out", continue_on_error=True
+    )
+    result = render_batch(read_roster(roster), settings, progress=steps.append)
+    assert sum(steps) == 3 and result.written == 2
