@@ -40,6 +40,14 @@ def write_yaml(path: Path, data: dict) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def private_audit_db(tmp_path_factory, monkeypatch) -> Path:
+    """Every test records into its own audit database, never the user's real one."""
+    path = tmp_path_factory.mktemp("audit") / "audit.sqlite3"
+    monkeypatch.setenv("ESI_DOCS_AUDIT_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def typical() -> dict:
     return dict(TYPICAL)

@@ -7,8 +7,10 @@ clinic leaves out keeps the packaged, conservative default.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -118,6 +120,13 @@ def default_profile_text() -> str:
 
 
 def _default_data() -> dict[str, Any]:
+    return copy.deepcopy(_parsed_default())
+
+
+@lru_cache(maxsize=1)
+def _parsed_default() -> dict[str, Any]:
+    """Parsed once per process: the packaged file does not change while we run, and parsing
+    it was a third of a warm render that used the default profile."""
     return parse_yaml(default_profile_text(), DEFAULT_PROFILE, strings_only=True)
 
 

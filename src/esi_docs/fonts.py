@@ -35,10 +35,14 @@ def register_fonts() -> None:
 
 @lru_cache(maxsize=1)
 def _drawable_codepoints() -> frozenset[int]:
-    """Code points that both the regular and the bold face can draw."""
-    from reportlab.pdfbase.ttfonts import TTFontFile
+    """Code points that both the regular and the bold face can draw.
 
-    faces = [TTFontFile(_font_path(f)) for f in _FILES.values()]
+    Read from the faces registered for drawing: parsing a TTF file is the slowest step of a
+    fresh `esi-docs render`, so each file is parsed once, not once to check and once to draw."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register_fonts()
+    faces = [pdfmetrics.getFont(name).face for name in _FILES]
     common = set(faces[0].charToGlyph)
     for face in faces[1:]:
         common &= set(face.charToGlyph)

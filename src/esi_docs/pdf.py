@@ -34,6 +34,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from esi_docs import document as doc
 from esi_docs import fonts
@@ -155,6 +157,25 @@ def styles(large_print: bool) -> Styles:
         cell=ParagraphStyle("cell", parent=body, spaceAfter=0),
         space=size * 0.5,
     )
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
+    """Paragraph markup parsed once per process. Most of a sheet's text is the same for every
+    patient, and parsing it was a sixth of the layout time. Bounded (LRU), so patient-specific
+    strings in a long batch are dropped again; ReportLab only reads the fragments."""
+    parser = ParaParser()
+    parsed_style, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
+    if frags is None:
+        raise ValueError("markup error in paragraph")
+    textTransformFrags(frags, parsed_style)
+    return parsed_style, frags
+
+
+def _para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A Paragraph from cached fragments (same output as Paragraph(text, style))."""
+    parsed_style, frags = _parsed(str(text), style)
+    return Paragraph(str(text), parsed_style, bulletText=bullet, frags=frags)
 
 
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
@@ -282,7 +303,7 @@ def _decorate(
 
 
 def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(escape(document.title), style.title)]
+    story: list[Flowable] = [_para(escape(document.title), style.title)]
     for section in document.sections:
         story += _section(section, style, width)
     return story
@@ -294,7 +315,7 @@ def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable
     KeepTogether: ReportLab cannot size one nested in another (nor a heading's keepWithNext
     followed by one), which left headings alone at the foot of a page."""
     units: list[tuple[list[Flowable], bool]] = []  # (flowables, keep them on one page)
-    heading = Paragraph(section.title, style.heading) if section.title else None
+    heading = _para(section.title, style.heading) if section.title else None
     if heading is not None:
         units.append(([heading], False))
     for block in section.blocks:
@@ -317,24 +338,28 @@ def _parts(block: doc.Block, style: Styles, width: float) -> tuple[list[Flowable
     if isinstance(block, doc.Signature):
         return _signature(block, style, width), True
     if isinstance(block, doc.Paragraph):
-        return [Paragraph(block.text, style.body)], False
+        return [_para(block.text, style.body)], False
     if isinstance(block, doc.Bullets):
-        return [Paragraph(item, style.bullet, bulletText="•") for item in block.items], False
+        return [_para(item, style.bullet, "•") for item in block.items], False
     return [_table(block, style, width)], False
+
+
+@lru_cache(maxsize=16)
+def _callout_title_style(parent: ParagraphStyle, tier: str) -> ParagraphStyle:
+    """One title style per tier and print size, so parsed titles can be cached by style."""
+    return ParagraphStyle(
+        f"callout_{tier}", parent=parent, textColor=colors.HexColor(_TIER_COLOURS[tier][2])
+    )
 
 
 def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
     """A bordered, shaded box; the emergency tier has the heaviest, red border."""
-    border, background, title_colour = _TIER_COLOURS[block.tier]
-    title_style = ParagraphStyle(
-        f"callout_{block.tier}",
-        parent=style.callout_title,
-        textColor=colors.HexColor(title_colour),
-    )
-    inner: list[Flowable] = [Paragraph(block.title, title_style)] if block.title else []
+    border, background, _ = _TIER_COLOURS[block.tier]
+    title_style = _callout_title_style(style.callout_title, block.tier)
+    inner: list[Flowable] = [_para(block.title, title_style)] if block.title else []
     if block.text:
-        inner.append(Paragraph(block.text, style.body))
-    inner += [Paragraph(item, style.bullet, bulletText="•") for item in block.items]
+        inner.append(_para(block.text, style.body))
+    inner += [_para(item, style.bullet, "•") for item in block.items]
     box = Table([[inner]], colWidths=["100%"])
     box.setStyle(
         TableStyle(
@@ -372,8 +397,8 @@ def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowab
             lines.append("")
             labels.append("")
             widths.append(gap)
-        lines.append(Paragraph(Markup(""), style.cell))
-        labels.append(Paragraph(item, style.cell))
+        lines.append(_para(Markup(""), style.cell))
+        labels.append(_para(item, style.cell))
         widths.append(line)
     table = Table([lines, labels], colWidths=widths)
     commands = [
@@ -393,8 +418,8 @@ _CELL_PADDING = 6  # ReportLab's default left and right cell padding, each side
 
 
 def _table(block: doc.Table, style: Styles, width: float) -> Flowable:
-    head = [Paragraph(f"<b>{c}</b>", style.cell) for c in block.columns]
-    body = [[Paragraph(cell, style.cell) for cell in row] for row in block.rows]
+    head = [_para(f"<b>{c}</b>", style.cell) for c in block.columns]
+    body = [[_para(cell, style.cell) for cell in row] for row in block.rows]
     # A row with nothing printed in it is for writing in: give it room for a handwritten number.
     write_in = style.cell.leading + 2 * style.space
     heights = [None] + [None if any(c.strip() for c in row) else write_in for row in block.rows]

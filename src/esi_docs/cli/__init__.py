@@ -11,10 +11,12 @@ import sys
 
 import click
 
-from esi_docs import __version__
+from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
+from esi_docs.cli.history import history
 from esi_docs.cli.lint import lint
 from esi_docs.cli.render import render
+from esi_docs.cli.reprint import reprint
 from esi_docs.cli.serve import serve
 from esi_docs.errors import EsiDocsError
 
@@ -34,7 +36,7 @@ class EsiDocsGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("esi-docs: interrupted; nothing was written", err=True)
+            click.echo("esi-docs: interrupted; no partial file was written", err=True)
             ctx.exit(130)
         except Exception as exc:
             # An unexpected exception may quote patient data: show its type only, unless
@@ -50,7 +52,7 @@ class EsiDocsGroup(click.Group):
 
 
 @click.group(cls=EsiDocsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="esi-docs")
+@click.version_option(package_name="esi-docs", prog_name="esi-docs")  # looked up lazily
 def cli() -> None:
     """Print ESI handouts and discharge sheets from YAML content, patient options and a
     clinic profile."""
@@ -60,6 +62,9 @@ cli.add_command(render)
 cli.add_command(example)
 cli.add_command(serve)
 cli.add_command(lint)
+cli.add_command(batch)
+cli.add_command(history)
+cli.add_command(reprint)
 
 
 def main() -> None:

@@ -6,12 +6,12 @@ from importlib import resources
 
 import click
 
-EXAMPLES = {"patient": "patient.yaml", "clinic": "clinic.yaml"}
+EXAMPLES = {"patient": "patient.yaml", "clinic": "clinic.yaml", "roster": "roster.csv"}
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(sorted(EXAMPLES)))
 def example(kind: str) -> None:
-    """Print an example patient or clinic file (redirect it into a file and edit it)."""
+    """Print an example patient, clinic or roster file (redirect it into a file and edit it)."""
     text = (resources.files("esi_docs") / "data" / EXAMPLES[kind]).read_text(encoding="utf-8")
     click.echo(text, nl=False)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from esi_docs.cli.auditing import audit_options, open_audit, operator_name
 from esi_docs.options import LANGUAGES
 
 
@@ -73,6 +74,7 @@ from esi_docs.options import LANGUAGES
     type=click.Path(path_type=Path),
     help="A folder of the clinic's own content, searched before the packaged one.",
 )
+@audit_options
 def render(
     handout: str,
     patient_file: Path | None,
@@ -86,6 +88,9 @@ def render(
     language: str | None,
     large_print: bool | None,
     templates: Path | None,
+    audit_db: Path | None,
+    no_audit: bool,
+    operator: str | None,
 ) -> None:
     """Render HANDOUT (e.g. discharge) to a PDF."""
     from esi_docs.api import render_handout
@@ -94,8 +99,9 @@ def render(
 
     if output is None and printer is None:
         raise click.UsageError("give -o FILE (or -o -), --print [PRINTER], or both")
-    patient, subject = load_patient_input(patient_file, fhir_file, fhir_patient)
+    patient, subject, provenance = load_patient_input(patient_file, fhir_file, fhir_patient)
     clinic = load_clinic(clinic_file)
+    audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
     result = render_handout(
         handout,
         patient,
@@ -105,6 +111,24 @@ def render(
         language=language,
         large_print=large_print,
     )
+    if audit is not None:
+        options = {
+            "paper": paper,
+            "language": language,
+            "large_print": large_print,
+            "templates": str(templates) if templates else None,
+            "source": "fhir" if fhir_file else "render",
+            "fhir_provenance": provenance,
+        }
+        audit.record(
+            rendered=result,
+            handout=handout,
+            patient=patient,
+            clinic=clinic,
+            operator=operator_name(operator),
+            options=options,
+            templates=templates,
+        )
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
     )

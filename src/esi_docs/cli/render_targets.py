@@ -21,8 +21,9 @@ from esi_docs.options import PatientOptions
 
 def load_patient_input(
     patient_file: Path | None, fhir_file: Path | None, fhir_patient: str | None
-) -> tuple[PatientOptions | None, dict[str, Any] | None]:
-    """The patient, and the DocumentReference subject that points back at it."""
+) -> tuple[PatientOptions | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """The patient, the DocumentReference subject that points back at it, and (from a Bundle)
+    where each value came from, for the audit record."""
     from esi_docs.fhir.docref import mrn_subject
     from esi_docs.options import load_patient
 
@@ -30,11 +31,12 @@ def load_patient_input(
         if fhir_patient:
             raise InputError("--fhir-patient: only with --fhir")
         patient = load_patient(patient_file) if patient_file else None
-        return patient, (mrn_subject(patient.mrn) if patient else None)
+        return patient, (mrn_subject(patient.mrn) if patient else None), None
     from esi_docs.fhir import patients_from_bundle
+    from esi_docs.fhir.patients import provenance_record
 
     chosen = _choose(patients_from_bundle(fhir_file, patient_file), fhir_file, fhir_patient)
-    return chosen.options(), {"reference": chosen.reference}
+    return chosen.options(), {"reference": chosen.reference}, provenance_record(chosen)
 
 
 def _choose(patients: list, fhir_file: Path, wanted: str | None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,399 @@
+"""The audit trail: what each patient was given, when, by whom, from which content.
+
+One SQLite file (stdlib sqlite3), created 0600 because it holds patient data. WAL mode, a busy
+timeout and retries let several writers (two batch runs, a batch and the nurse's web form)
+append at the same time without losing a record. Each record keeps everything needed to
+rebuild the exact PDF later: the patient options, the clinic profile values, the render
+options, and the content files by SHA-256. The files' bytes are stored once per version in
+`content_blobs` (a few kB, shared by every record that used them), so a reprint still works
+after the clinic updates its templates or esi-docs ships new wording.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from esi_docs.clinic import ClinicProfile, load_clinic
+from esi_docs.compose import library
+from esi_docs.errors import EsiDocsError
+from esi_docs.options import NO_BLOOD_THINNER, PatientOptions
+
+ENV_VAR = "ESI_DOCS_AUDIT_DB"
+DB_NAME = "audit.sqlite3"
+BUSY_TIMEOUT_S = 30.0
+RETRIES = 8
+_T = TypeVar("_T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS renders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,          -- UTC, ISO 8601
+    operator TEXT NOT NULL,
+    handout TEXT NOT NULL,
+    language TEXT NOT NULL,
+    content_version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    mrn TEXT,                          -- NULL for handouts without a patient
+    patient TEXT,                      -- JSON: the patient options as given (strings)
+    clinic TEXT NOT NULL,              -- JSON: the clinic profile values used
+    options TEXT NOT NULL,             -- JSON: paper, language/large-print overrides, source
+    content_files TEXT NOT NULL,       -- JSON: {path under the templates folder: sha256}
+    pdf_sha256 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS renders_mrn ON renders (mrn);
+CREATE TABLE IF NOT EXISTS content_blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+"""
+
+
+class AuditError(EsiDocsError):
+    """The audit database cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One render, ready to store. Small and picklable: batch workers build these."""
+
+    handout: str
+    language: str
+    content_version: str
+    content_hash: str
+    patient: dict[str, str] | None
+    clinic: dict[str, Any]
+    options: dict[str, Any]
+    pdf_sha256: str
+    operator: str
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class StoredRender:
+    """A record read back from the database."""
+
+    id: int
+    created_at: str
+    operator: str
+    handout: str
+    language: str
+    content_version: str
+    content_hash: str
+    mrn: str | None
+    patient: dict[str, str] | None
+    clinic: dict[str, Any]
+    options: dict[str, Any]
+    content_files: dict[str, str]
+    pdf_sha256: str
+
+
+def default_path() -> Path:
+    """$ESI_DOCS_AUDIT_DB, else the user's data folder (e.g. ~/.local/share/esi-docs)."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    from platformdirs import user_data_path
+
+    return user_data_path("esi-docs", appauthor=False) / DB_NAME
+
+
+def current_operator() -> str:
+    """The OS user name; a render is never refused for want of one."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getpass raises OSError/KeyError without a login name
+        return "unknown"
+
+
+def patient_values(patient: PatientOptions) -> dict[str, str]:
+    """The options as the strings a patient file would hold; parse_patient reads them back."""
+    values: dict[str, str] = {}
+    for key, value in asdict(patient).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            values[key] = "true" if value else "false"
+        elif hasattr(value, "isoformat"):
+            values[key] = value.strftime("%H:%M") if key == "procedure_time" else str(value)
+        else:
+            values[key] = str(value)
+    values["blood_thinner"] = patient.blood_thinner or NO_BLOOD_THINNER
+    return values
+
+
+def clinic_values(clinic: ClinicProfile) -> dict[str, Any]:
+    """The profile as a clinic file would hold it; parse_clinic reads it back."""
+    return {
+        "name": clinic.name,
+        "phone": clinic.phone,
+        "after_hours_phone": clinic.after_hours_phone,
+        "protocol": dict(clinic.protocol),
+    }
+
+
+def make_entry(
+    rendered: Any,
+    *,
+    handout: str,
+    patient: PatientOptions | None,
+    clinic: ClinicProfile | None = None,
+    operator: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Describe one RenderedHandout for the audit trail."""
+    document = rendered.document
+    # The effective language and print size are known from the Document: recorded always, so
+    # a reprint never depends on the caller having passed its overrides.
+    given = dict(options or {})
+    given["language"] = given.get("language") or document.language
+    if given.get("large_print") is None:
+        given["large_print"] = document.large_print
+    given.setdefault("paper", _paper_of(rendered.pdf))
+    return AuditEntry(
+        handout=handout,
+        language=document.language,
+        content_version=document.content_version,
+        content_hash=document.content_hash,
+        patient=patient_values(patient) if patient is not None else None,
+        clinic=clinic_values(clinic or load_clinic(None)),
+        options=given,
+        pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        operator=operator or current_operator(),
+    )
+
+
+def _paper_of(pdf: bytes) -> str:
+    """The paper size a PDF of ours was laid out on (for callers that did not say)."""
+    return "a4" if b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf[:200_000] else "letter"
+
+
+def content_files(templates: Path | None, handout: str, language: str) -> dict[str, bytes]:
+    """The content files a handout in a language is made of, in compose.py's digest order,
+    keyed by their path under a templates folder (the layout `--templates` reads)."""
+    lib = library(templates)
+    recipe = lib.recipe(handout)
+    wanted = {f"handouts/{handout}.yaml": lib.paths.recipe(handout)}
+    for name in ("_language", *recipe.sections):
+        wanted[f"{language}/{name}.yaml"] = lib.paths.section(language, name)
+    return {key: path.read_bytes() for key, path in wanted.items() if path is not None}
+
+
+def content_hash(files: Mapping[str, bytes]) -> str:
+    """The Document.content_hash that content_files() gives (compose.py's sum: recipe,
+    language pack, then sections in recipe order)."""
+    joined = "".join(hashlib.sha256(data).hexdigest() for data in files.values())
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+class AuditLog:
+    """The audit database at `path`. Each call opens its own connection: safe across threads,
+    processes and forks."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        self._known: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._write(_create_schema, schema=True)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        rendered: Any,
+        handout: str,
+        patient: PatientOptions | None,
+        clinic: ClinicProfile | None = None,
+        operator: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        templates: Path | None = None,
+    ) -> int:
+        """Record one RenderedHandout; returns the record id (the web form calls this)."""
+        entry = make_entry(
+            rendered,
+            handout=handout,
+            patient=patient,
+            clinic=clinic,
+            operator=operator,
+            options=options,
+        )
+        return self.add([entry], templates=templates)[0]
+
+    def add(self, entries: list[AuditEntry], *, templates: Path | None = None) -> list[int]:
+        """Store entries in one transaction (a batch adds many at once); returns their ids."""
+        snapshots = [self._snapshot(entry, templates) for entry in entries]
+        blobs = {sha: data for files in snapshots for sha, data in files[1].items()}
+
+        def insert(conn: sqlite3.Connection) -> list[int]:
+            conn.executemany(
+                "INSERT OR IGNORE INTO content_blobs (sha256, data) VALUES (?, ?)",
+                blobs.items(),
+            )
+            return [_insert(conn, e, files[0]) for e, files in zip(entries, snapshots, strict=True)]
+
+        return self._write(insert)
+
+    def add_reprint(self, record: StoredRender, operator: str) -> int:
+        """Record that `record` was printed again (same document, same content files)."""
+        entry = AuditEntry(
+            handout=record.handout,
+            language=record.language,
+            content_version=record.content_version,
+            content_hash=record.content_hash,
+            patient=record.patient,
+            clinic=record.clinic,
+            options={**record.options, "reprint_of": record.id},
+            pdf_sha256=record.pdf_sha256,
+            operator=operator,
+        )
+        return self._write(lambda conn: _insert(conn, entry, record.content_files))
+
+    def _snapshot(
+        self, entry: AuditEntry, templates: Path | None
+    ) -> tuple[dict[str, str], dict[str, bytes]]:
+        """{path: sha256} for the entry's content, plus the bytes the first time they are seen.
+
+        The files are read again and checked against the hash the Document was made from; if
+        they changed on disk meanwhile, no bytes are stored (reprint then says so)."""
+        key = (str(templates), entry.handout, entry.content_hash)
+        if key in self._known:
+            return self._known[key], {}
+        files = content_files(templates, entry.handout, entry.language)
+        if content_hash(files) != entry.content_hash:
+            return {}, {}
+        hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+        self._known[key] = hashes
+        return hashes, {hashes[name]: data for name, data in files.items()}
+
+    def _write(self, work: Callable[[sqlite3.Connection], _T], *, schema: bool = False) -> _T:
+        """Run `work` in one IMMEDIATE transaction, retrying while another writer holds the
+        lock (the busy timeout covers most waits; the retries cover the rest)."""
+        for attempt in range(RETRIES):
+            try:
+                with self._connection(create=schema) as conn:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        result = work(conn)
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                    conn.execute("COMMIT")
+                    return result
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == RETRIES - 1:
+                    raise AuditError(
+                        f"{self.path}: cannot write the audit database ({exc})"
+                    ) from None
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _connection(self, *, create: bool = False) -> Iterator[sqlite3.Connection]:
+        if create:
+            _create_private(self.path)
+        elif not self.path.is_file():
+            raise AuditError(f"{self.path}: the audit database does not exist")
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise AuditError(f"{self.path}: cannot open the audit database ({exc})") from None
+        with closing(conn):
+            try:
+                if create:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                yield conn
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                    raise
+                raise AuditError(f"{self.path}: audit database error ({exc})") from None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def history(self, mrn: str) -> list[StoredRender]:
+        """Every record for one MRN (exact match), oldest first."""
+        return self._select("WHERE mrn = ? ORDER BY id", (mrn,))
+
+    def get(self, record_id: int) -> StoredRender | None:
+        found = self._select("WHERE id = ?", (record_id,))
+        return found[0] if found else None
+
+    def blobs(self, hashes: list[str]) -> dict[str, bytes]:
+        """Stored content bytes by SHA-256 (missing ones are simply absent)."""
+        marks = ",".join("?" * len(hashes))
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"SELECT sha256, data FROM content_blobs WHERE sha256 IN ({marks})",  # noqa: S608
+                hashes,
+            ).fetchall()
+        return {sha: bytes(data) for sha, data in rows}
+
+    def _select(self, where: str, args: tuple[Any, ...]) -> list[StoredRender]:
+        columns = ", ".join(f.name for f in _STORED_FIELDS)
+        with self._connection() as conn:
+            rows = conn.execute(f"SELECT {columns} FROM renders {where}", args).fetchall()  # noqa: S608
+        return [_stored(row) for row in rows]
+
+
+_STORED_FIELDS = tuple(StoredRender.__dataclass_fields__.values())
+_JSON_FIELDS = {"patient", "clinic", "options", "content_files"}
+
+
+def _stored(row: tuple[Any, ...]) -> StoredRender:
+    values = {
+        f.name: (json.loads(v) if f.name in _JSON_FIELDS and v is not None else v)
+        for f, v in zip(_STORED_FIELDS, row, strict=True)
+    }
+    return StoredRender(**values)
+
+
+def _insert(conn: sqlite3.Connection, entry: AuditEntry, files: dict[str, str]) -> int:
+    created = entry.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    cursor = conn.execute(
+        "INSERT INTO renders (created_at, operator, handout, language, content_version,"
+        " content_hash, mrn, patient, clinic, options, content_files, pdf_sha256)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            created,
+            entry.operator,
+            entry.handout,
+            entry.language,
+            entry.content_version,
+            entry.content_hash,
+            entry.patient.get("mrn") if entry.patient else None,
+            json.dumps(entry.patient, sort_keys=True) if entry.patient is not None else None,
+            json.dumps(entry.clinic, sort_keys=True),
+            json.dumps(entry.options, sort_keys=True),
+            json.dumps(files, sort_keys=True),
+            entry.pdf_sha256,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    # One statement at a time: executescript() would commit our IMMEDIATE transaction.
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file 0600 (and its folder 0700) before SQLite opens it; SQLite's
+    -wal and -shm files then take the same permissions."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError as exc:
+        raise AuditError(f"{path}: cannot create the audit database ({exc.strerror})") from None
+    os.close(handle)

@@ -1,0 +1,353 @@
+"""Batch printing: one handout for every patient on a roster, validated before any is rendered.
+
+The flow: check every row (all problems, by row number) -> check the content once per language
+-> name the files -> render (in worker processes, a bounded number of chunks in flight, so
+memory stays flat however long the roster is) -> record each render in the audit trail ->
+write the manifest -> join the merged PDF. Workers render through `render_handout` (the one
+rendering path) and write their own files atomically; they send back only a small audit entry.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from esi_docs import manifest
+from esi_docs.api import compose_handout, render_handout
+from esi_docs.audit import AuditEntry, AuditLog, clinic_values, make_entry
+from esi_docs.clinic import ClinicProfile, parse_clinic
+from esi_docs.compose import library
+from esi_docs.errors import EsiDocsError, InputError, RenderError
+from esi_docs.manifest import ManifestRow
+from esi_docs.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
+from esi_docs.options import PatientOptions
+from esi_docs.output import write_atomic
+from esi_docs.roster import CheckedRow, RosterRow, check_rows
+
+CHUNK_MAX = 8  # rows per task: enough to hide the inter-process cost, small for Ctrl-C
+WINDOW_PER_JOB = 2  # chunks in flight per worker: keeps workers busy, memory bounded
+
+
+class BatchIncomplete(EsiDocsError):
+    """Some rows were not printed (--continue-on-error, or a render failed): exit status 1."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything that is the same for every patient of one run (sent once to each worker)."""
+
+    handout: str
+    clinic: ClinicProfile
+    out_dir: Path
+    templates: Path | None = None
+    paper: str = "letter"
+    pattern: str = DEFAULT_PATTERN
+    merged: Path | None = None
+    jobs: int = 1
+    continue_on_error: bool = False
+    operator: str = "unknown"
+
+
+@dataclass
+class BatchResult:
+    rows: list[ManifestRow]
+    manifest: Path
+    merged: Path | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return sum(row.status == manifest.OK for row in self.rows)
+
+
+class _Task(NamedTuple):
+    index: int
+    label: str
+    patient: PatientOptions
+    path: Path
+
+
+class _Outcome(NamedTuple):
+    index: int
+    label: str
+    entry: AuditEntry | None
+    error: str
+
+
+def render_batch(
+    rows: list[RosterRow],
+    settings: BatchSettings,
+    *,
+    audit: AuditLog | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Render every valid row; raises InputError (nothing written) when rows are invalid and
+    --continue-on-error is off. Row-level failures are in the result's manifest rows."""
+    check_pattern(settings.pattern)
+    library(settings.templates).recipe(settings.handout)  # an unknown handout: one message
+    checked = _check_content(check_rows(rows), settings)
+    problems = [p for row in checked for p in row.problems]
+    if problems and not settings.continue_on_error:
+        raise InputError(problems)
+    if not any(row.patient for row in checked):
+        raise InputError(problems or ["the roster has no patients"])
+    _prepare_folders(settings)
+    table, tasks = _plan(checked, settings)
+    result = BatchResult(table, settings.out_dir / manifest.MANIFEST_NAME, problems=problems)
+
+    if progress and len(table) > len(tasks):
+        progress(len(table) - len(tasks))  # invalid rows are done too, as far as the bar goes
+
+    def handle(outcomes: list[_Outcome]) -> None:
+        _apply(outcomes, result, audit, settings.templates)
+        if progress:
+            progress(len(outcomes))
+
+    with _InterruptFlag() as interrupt:
+        try:
+            _render_all(settings, tasks, handle, lambda: interrupt.raised)
+        finally:  # also on Ctrl-C: the manifest says what was printed and what was not
+            manifest.write_manifest(settings.out_dir, table)
+    if interrupt.raised:
+        raise KeyboardInterrupt  # the CLI's one handler reports it (exit status 130)
+    if settings.merged is not None and result.written:
+        done = [settings.out_dir / r.file for r in table if r.status == manifest.OK]
+        _write_merged(settings.merged, done)
+        result.merged = settings.merged
+    return result
+
+
+def _check_content(checked: list[CheckedRow], settings: BatchSettings) -> list[CheckedRow]:
+    """Compose one Document per language before anything is written: an unknown handout or a
+    language without content is found now, not after half the roster is printed."""
+    verdict: dict[str, str] = {}
+    for row in checked:
+        if row.patient is None or row.patient.language in verdict:
+            continue
+        try:
+            compose_handout(
+                settings.handout, row.patient, settings.clinic, templates=settings.templates
+            )
+            verdict[row.patient.language] = ""
+        except EsiDocsError as exc:
+            verdict[row.patient.language] = "; ".join(exc.problems)
+    return [
+        row._replace(patient=None, problems=(f"{row.label}: {verdict[row.patient.language]}",))
+        if row.patient is not None and verdict[row.patient.language]
+        else row
+        for row in checked
+    ]
+
+
+def _prepare_folders(settings: BatchSettings) -> None:
+    try:
+        settings.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise RenderError(
+            f"{settings.out_dir}: cannot create the folder ({exc.strerror})"
+        ) from None
+    if not settings.out_dir.is_dir():
+        raise RenderError(f"{settings.out_dir}: --out-dir is not a folder")
+    if settings.merged is not None and not settings.merged.parent.is_dir():
+        raise RenderError(f"{settings.merged}: the folder {settings.merged.parent} does not exist")
+
+
+def _plan(
+    checked: list[CheckedRow], settings: BatchSettings
+) -> tuple[list[ManifestRow], list[_Task]]:
+    """One manifest row per roster row, and a task (with its unique file) per valid row."""
+    names = NameAllocator(settings.out_dir)
+    if settings.merged is not None:  # never hand the merged file's name to a patient
+        merged = Path(os.path.realpath(settings.merged))
+        if merged.parent == names.folder:
+            names.allocate(merged.name)
+    table: list[ManifestRow] = []
+    tasks: list[_Task] = []
+    for index, row in enumerate(checked):
+        number = row.label.rsplit(" ", 1)[-1]
+        mrn = row.patient.mrn if row.patient else str(row.data.get("mrn", "")).strip()
+        if row.patient is None:
+            error = "; ".join(_short(p, row.label) for p in row.problems)
+            table.append(ManifestRow(number, mrn, status=manifest.INVALID, error=error))
+            continue
+        name = file_name(settings.pattern, row.patient, settings.handout, number)
+        path = names.allocate(name)
+        table.append(ManifestRow(number, mrn, file=path.name))
+        tasks.append(_Task(index, row.label, row.patient, path))
+    return table, tasks
+
+
+def _short(problem: str, label: str) -> str:
+    """'tomorrow.csv row 57: mrn: required' -> 'mrn: required' (the row is its own column)."""
+    return problem.removeprefix(f"{label}: ")
+
+
+def _apply(
+    outcomes: list[_Outcome], result: BatchResult, audit: AuditLog | None, templates: Path | None
+) -> None:
+    entries = [o.entry for o in outcomes if o.entry is not None]
+    if audit is not None and entries:
+        audit.add(entries, templates=templates)
+    for outcome in outcomes:
+        row = result.rows[outcome.index]
+        if outcome.error:
+            row.status, row.error, row.file = manifest.FAILED, outcome.error, ""
+            result.problems.append(f"{outcome.label}: {outcome.error}")
+        else:
+            row.status = manifest.OK
+
+
+def _write_merged(path: Path, files: list[Path]) -> None:
+    from esi_docs.merge import merge_pdfs
+
+    write_atomic(path, merge_pdfs(files))
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+class _InterruptFlag:
+    """Turns Ctrl-C into a flag checked between rows, so a chunk's results are never lost
+    half-way (each written PDF gets its manifest line and audit record)."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.raised = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _chunks(tasks: list[_Task], jobs: int) -> Iterator[list[_Task]]:
+    size = max(1, min(CHUNK_MAX, len(tasks) // (jobs * 4) or 1))
+    for start in range(0, len(tasks), size):
+        yield tasks[start : start + size]
+
+
+def _render_all(
+    settings: BatchSettings,
+    tasks: list[_Task],
+    handle: Callable[[list[_Outcome]], None],
+    stop: Callable[[], bool],
+) -> None:
+    """Render every task, in this process for one job, else in a worker pool."""
+    jobs = max(1, min(settings.jobs, len(tasks)))
+    if jobs == 1:
+        for task in tasks:
+            if stop():
+                return
+            handle([_render_task(settings, task)])
+        return
+    _render_pooled(settings, tasks, jobs, handle, stop)
+
+
+def _render_pooled(
+    settings: BatchSettings,
+    tasks: list[_Task],
+    jobs: int,
+    handle: Callable[[list[_Outcome]], None],
+    stop: Callable[[], bool],
+) -> None:
+    """A sliding window over the chunks: at most jobs * WINDOW_PER_JOB in flight, so memory
+    does not grow with the roster. On stop, queued chunks are cancelled and running ones
+    finish (their files are whole, and get recorded)."""
+    context = _worker_context()
+    # The clinic travels as plain values: its read-only protocol mapping cannot be pickled
+    # (spawn, used outside Linux, pickles what it sends to workers).
+    initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
+    with ProcessPoolExecutor(jobs, context, _init_worker, initargs) as pool:
+        chunks = _chunks(tasks, jobs)
+        pending: set[Future[list[_Outcome]]] = set()
+        while True:
+            while not stop() and len(pending) < jobs * WINDOW_PER_JOB:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.add(pool.submit(_render_chunk, chunk))
+            if not pending:
+                return
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                if not future.cancelled():
+                    handle(future.result())
+            if stop():
+                for future in pending:
+                    future.cancel()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fork server that has loaded esi-docs but not the roster: forked
+    from this process they would carry the whole roster, and their memory would grow with
+    it. (Spawn outside Linux, where forking is unsafe.)"""
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["esi_docs.batch", "esi_docs.pdf"])
+    return context
+
+
+_worker_settings: BatchSettings | None = None  # set once per worker process
+
+
+def _init_worker(settings: BatchSettings, clinic: dict[str, object]) -> None:
+    """Worker start: Ctrl-C is the parent's to handle (so no write is cut short)."""
+    global _worker_settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_settings = replace(settings, clinic=parse_clinic(clinic, "clinic"))
+
+
+def _render_chunk(chunk: list[_Task]) -> list[_Outcome]:
+    assert _worker_settings is not None
+    return [_render_task(_worker_settings, task) for task in chunk]
+
+
+def _render_task(settings: BatchSettings, task: _Task) -> _Outcome:
+    """Render and write one patient's PDF; errors become the row's message, never a crash."""
+    try:
+        rendered = render_handout(
+            settings.handout,
+            task.patient,
+            settings.clinic,
+            templates=settings.templates,
+            paper=settings.paper,
+        )
+        write_atomic(task.path, rendered.pdf)
+    except EsiDocsError as exc:
+        error = "; ".join(_short(p, task.label) for p in exc.problems)
+        return _Outcome(task.index, task.label, None, error)
+    except Exception as exc:  # an unexpected error may quote patient data: its type only
+        return _Outcome(task.index, task.label, None, f"internal error ({type(exc).__name__})")
+    entry = make_entry(
+        rendered,
+        handout=settings.handout,
+        patient=task.patient,
+        clinic=settings.clinic,
+        operator=settings.operator,
+        options=_options(settings),
+    )
+    return _Outcome(task.index, task.label, entry, "")
+
+
+def _options(settings: BatchSettings) -> dict[str, object]:
+    """What the audit trail needs to rebuild this PDF (besides patient, clinic, content)."""
+    templates = str(settings.templates) if settings.templates else None
+    return {"paper": settings.paper, "source": "batch", "templates": templates}

@@ -1,0 +1,331 @@
+"""`python -m esi_docs.bench [--quick]`: how fast esi-docs prints, measured side by side.
+
+1. Warm: ms per discharge sheet in one process (median), against a plain ReportLab platypus
+   script laying out the same words with the same font, header, footer and "Page N of M".
+2. Start-up: `esi-docs render` as a fresh process, against `python -c "import reportlab"` plus
+   a minimal one-line PDF: the wait a nurse sees.
+3. Batch: sheets per second with one and two workers, the scaling ratio, and the peak RSS of
+   the parent and of the largest worker at two roster sizes (flat is the goal).
+A script that prints numbers, not a timed test: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+PATIENT = {
+    "name": "Maria Example",
+    "dob": "1961-04-12",
+    "mrn": "0012345",
+    "procedure_date": "2026-11-20",
+    "approach": "interlaminar",
+    "region": "lumbar",
+    "diabetic": "false",
+    "sedation": "false",
+    "blood_thinner": "none",
+}
+_VARIANTS = [
+    {},
+    {"approach": "transforaminal", "diabetic": "true", "blood_thinner": "Eliquis"},
+    {"approach": "caudal", "sedation": "true"},
+    {"region": "cervical", "diabetic": "true"},
+]
+
+
+def _median_ms(work, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# -- 1. warm render against plain ReportLab ------------------------------------------------
+
+
+def plain_reportlab_factory(document):  # type: ignore[no-untyped-def]
+    """A plain platypus script for the same Document: what a developer would write by hand
+    (styles and fonts set up once, story built per patient, two-pass page numbering)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from esi_docs import document as doc
+    from esi_docs import fonts
+
+    fonts.register_fonts()
+    body = ParagraphStyle("b", fontName=fonts.REGULAR, fontSize=12, leading=15, spaceAfter=3.6)
+    bullet = ParagraphStyle("u", parent=body, leftIndent=15.6, bulletIndent=3.6)
+    heading = ParagraphStyle("h", parent=body, fontName=fonts.BOLD, fontSize=15, leading=18)
+    box = TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.red)])
+    head = document.header
+    top = f"{head.clinic_name} {head.clinic_phone} " + " ".join(
+        f"{label}: {value}" for label, value in head.patient_fields
+    )
+
+    class Numbered(Canvas):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+
+        def showPage(self) -> None:
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for number, state in enumerate(self._saved, start=1):
+                self.__dict__.update(state)
+                self.setFont(fonts.REGULAR, 9)
+                self.drawString(0.6 * inch, 10.4 * inch, top)
+                self.drawString(0.6 * inch, 0.6 * inch, document.content_version)
+                self.drawRightString(7.9 * inch, 0.6 * inch, f"Page {number} of {len(self._saved)}")
+                super().showPage()
+            super().save()
+
+    def blocks(block):  # type: ignore[no-untyped-def]
+        if isinstance(block, doc.Paragraph):
+            return [Paragraph(block.text, body)]
+        if isinstance(block, doc.Callout):
+            inner = [Paragraph(block.title, heading)]
+            inner += [Paragraph(i, bullet, bulletText="•") for i in block.items]
+            table = Table([[inner]])
+            table.setStyle(box)
+            return [table]
+        if isinstance(block, doc.Table):
+            return [Table([[Paragraph(c, body) for c in r] for r in (block.columns, *block.rows)])]
+        return [Paragraph(i, bullet, bulletText="•") for i in block.items]
+
+    def render() -> bytes:
+        story = [Paragraph(document.title, heading)]
+        for section in document.sections:
+            if section.title:
+                story.append(Paragraph(section.title, heading))
+            for block in section.blocks:
+                story += blocks(block)
+        buffer = io.BytesIO()
+        template = SimpleDocTemplate(
+            buffer, pagesize=LETTER, invariant=1, pageCompression=1, topMargin=1.1 * inch
+        )
+        template.build(story, canvasmaker=Numbered)
+        return buffer.getvalue()
+
+    return render
+
+
+def warm(runs: int) -> dict[str, float]:
+    from esi_docs.api import compose_handout, render_handout
+    from esi_docs.clinic import load_clinic
+    from esi_docs.options import parse_patient
+
+    patient = parse_patient(PATIENT, "bench")
+    clinic = load_clinic(None)
+    ours = lambda: render_handout("discharge", patient, clinic)  # noqa: E731
+    plain = plain_reportlab_factory(compose_handout("discharge", patient, clinic))
+    for _ in range(5):  # warm both: fonts, caches, ReportLab's own
+        ours()
+        plain()
+    # Interleaved, so a burst of load from other processes hits both sides alike; CPU time
+    # of this process, which other processes disturb less than wall time.
+    timings: dict[str, list[float]] = {"ours": [], "plain": []}
+    for _ in range(runs):
+        for name, work in (("ours", ours), ("plain", plain)):
+            start = time.process_time()
+            work()
+            timings[name].append(time.process_time() - start)
+    ours_ms = statistics.median(timings["ours"]) * 1000
+    plain_ms = statistics.median(timings["plain"]) * 1000
+    return {"esi_docs_ms": ours_ms, "plain_reportlab_ms": plain_ms, "ratio": ours_ms / plain_ms}
+
+
+# -- 2. start-up ------------------------------------------------------------------------------
+
+_MINIMAL = (
+    "import io, reportlab; from reportlab.pdfgen.canvas import Canvas; "
+    "c = Canvas(io.BytesIO()); c.drawString(72, 720, 'x'); c.save()"
+)
+
+
+def _wall_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
+    def once() -> None:
+        subprocess.run(command, check=True, env=env, capture_output=True)  # noqa: S603
+
+    return _median_ms(once, runs)
+
+
+def startup(runs: int, folder: Path) -> dict[str, float]:
+    import yaml
+
+    patient = folder / "patient.yaml"
+    patient.write_text(yaml.safe_dump(PATIENT), encoding="utf-8")
+    env = {**os.environ, "ESI_DOCS_AUDIT_DB": str(folder / "startup.db")}
+    cli = [sys.executable, "-m", "esi_docs", "render", "discharge", "--patient", str(patient)]
+    ours = _wall_ms([*cli, "-o", str(folder / "s.pdf")], runs, env)
+    plain = _wall_ms([sys.executable, "-c", _MINIMAL], runs, env)
+    return {"esi_docs_render_ms": ours, "reportlab_minimal_ms": plain, "extra_ms": ours - plain}
+
+
+# -- 3. batch ---------------------------------------------------------------------------------
+
+_BATCH_CHILD = textwrap.dedent(
+    """
+    import json, os, resource, sys, threading, time
+    from pathlib import Path
+    from esi_docs.audit import AuditLog
+    from esi_docs.batch import BatchSettings, render_batch
+    from esi_docs.clinic import load_clinic
+    from esi_docs.roster import read_roster
+
+    def descendants(root):
+        children = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        found, todo = [], [root]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                found.append(child)
+                todo.append(child)
+        return found
+
+    peaks, done = {}, threading.Event()
+
+    def watch():  # workers are the fork server's children: poll their peak RSS (VmHWM)
+        while True:
+            for pid in descendants(os.getpid()):
+                try:
+                    with open(f"/proc/{pid}/status") as status:
+                        for line in status:
+                            if line.startswith("VmHWM"):
+                                peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
+                except OSError:
+                    pass
+            if done.wait(0.25):
+                return
+
+    roster, out, jobs, db = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    watcher = threading.Thread(target=watch, daemon=True)
+    if os.path.isdir("/proc"):
+        watcher.start()
+    start = time.perf_counter()
+    rows = read_roster(Path(roster))
+    settings = BatchSettings("discharge", load_clinic(None), out, jobs=jobs, operator="bench")
+    result = render_batch(rows, settings, audit=AuditLog(db))
+    seconds = time.perf_counter() - start
+    done.set()
+    print(json.dumps({
+        "rows": result.written, "seconds": seconds,
+        "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": max(peaks.values(), default=0) / 1024,
+    }))
+    """
+)
+
+
+def write_roster(path: Path, rows: int) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, list(PATIENT))
+        writer.writeheader()
+        for n in range(rows):
+            writer.writerow({**PATIENT, **_VARIANTS[n % len(_VARIANTS)], "mrn": f"{n:07d}"})
+    return path
+
+
+def batch_run(rows: int, jobs: int, folder: Path) -> dict[str, float]:
+    roster = write_roster(folder / f"roster-{rows}.csv", rows)
+    out = folder / f"out-{rows}-{jobs}"
+    db = folder / f"audit-{rows}-{jobs}.db"
+    command = [sys.executable, "-c", _BATCH_CHILD, str(roster), str(out), str(jobs), str(db)]
+    done = subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+    result = json.loads(done.stdout)
+    result["sheets_per_s"] = result["rows"] / result["seconds"]
+    for pdf in out.iterdir():  # 10,000 sheets are half a gigabyte
+        pdf.unlink()
+    return result
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        lscpu = subprocess.run(
+            ["lscpu"],  # noqa: S607 - a machine description, found on PATH
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line
+        )
+    except (OSError, subprocess.CalledProcessError, StopIteration):
+        pass
+    try:
+        import _rl_accel  # noqa: F401
+
+        accel = "on"
+    except ImportError:
+        accel = "off"
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()}, ReportLab C accelerator {accel}{load}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m esi_docs.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small runs (CI smoke test)")
+    args = parser.parse_args(argv)
+    runs, starts = (20, 3) if args.quick else (200, 10)
+    small, large = (60, 300) if args.quick else (1000, 10000)
+    print(f"machine: {machine()}")
+    w = warm(runs)
+    print(
+        f"warm render (median of {runs}, CPU time): esi-docs {w['esi_docs_ms']:.1f} ms/sheet, "
+        "plain "
+        f"ReportLab {w['plain_reportlab_ms']:.1f} ms/sheet, ratio {w['ratio']:.2f} (goal <= 1.0)"
+    )
+    with tempfile.TemporaryDirectory(prefix="esi-docs-bench-") as tmp:
+        folder = Path(tmp)
+        s = startup(starts, folder)
+        print(
+            f"start-up (median of {starts}): esi-docs render {s['esi_docs_render_ms']:.0f} ms, "
+            f"import reportlab + minimal PDF {s['reportlab_minimal_ms']:.0f} ms, "
+            f"difference {s['extra_ms']:.0f} ms"
+        )
+        one, two = batch_run(small, 1, folder), batch_run(small, 2, folder)
+        scaling = two["sheets_per_s"] / one["sheets_per_s"]
+        print(
+            f"batch of {small}: --jobs 1 {one['sheets_per_s']:.1f} sheets/s, --jobs 2 "
+            f"{two['sheets_per_s']:.1f} sheets/s, scaling {scaling:.2f} (goal >= 1.8 on 2 cores)"
+        )
+        big = batch_run(large, 2, folder)
+        for size, run in ((small, two), (large, big)):
+            print(
+                f"peak RSS at {size} rows (--jobs 2): parent {run['parent_rss_mb']:.0f} MB, "
+                f"largest worker {run['worker_rss_mb']:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The audit options shared by every command that renders: --audit-db, --no-audit, --operator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from esi_docs.audit import AuditLog
+
+
+def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the audit options to a click command."""
+    command = click.option(
+        "--operator",
+        help="Who printed it, for the audit trail. Default: the logged-in user.",
+    )(command)
+    command = click.option(
+        "--no-audit", is_flag=True, help="Do not record this render in the audit trail."
+    )(command)
+    return click.option(
+        "--audit-db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
+    )(command)
+
+
+def open_audit(audit_db: Path | None, no_audit: bool = False) -> AuditLog | None:
+    """The audit log to write to, or None with --no-audit."""
+    if no_audit:
+        return None
+    from esi_docs.audit import AuditLog
+
+    return AuditLog(audit_db)
+
+
+def operator_name(operator: str | None) -> str:
+    from esi_docs.audit import current_operator
+
+    return operator.strip() if operator and operator.strip() else current_operator()

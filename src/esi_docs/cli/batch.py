@@ -1,0 +1,100 @@
+"""`esi-docs batch HANDOUT --roster FILE --out-dir DIR`: one handout per roster patient."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from esi_docs.cli.auditing import audit_options, open_audit, operator_name
+from esi_docs.naming import DEFAULT_PATTERN
+
+
+@click.command()
+@click.argument("handout")
+@click.option(
+    "--roster",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Patients, one per row: CSV (header row of patient-file keys) or a YAML list. "
+    "`esi-docs example roster` prints one.",
+)
+@click.option("--clinic", "clinic_file", type=click.Path(path_type=Path), help="Clinic profile.")
+@click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--merged",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write one print-ready PDF of all patients, in roster order.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes. Default: the number of CPUs.",
+)
+@click.option(
+    "--name",
+    "pattern",
+    default=DEFAULT_PATTERN,
+    show_default=True,
+    help="File name pattern over procedure_date, mrn, handout, row, language, approach, region.",
+)
+@click.option(
+    "--continue-on-error",
+    is_flag=True,
+    help="Print the valid rows and report the others (exit status 1).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--templates", type=click.Path(path_type=Path), help="The clinic's own content.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@audit_options
+def batch(
+    handout: str,
+    roster: Path,
+    clinic_file: Path | None,
+    out_dir: Path,
+    merged: Path | None,
+    jobs: int | None,
+    pattern: str,
+    continue_on_error: bool,
+    quiet: bool,
+    templates: Path | None,
+    paper: str,
+    audit_db: Path | None,
+    no_audit: bool,
+    operator: str | None,
+) -> None:
+    """Render HANDOUT for every patient on the roster, into --out-dir."""
+    from esi_docs.batch import BatchIncomplete, BatchSettings, render_batch
+    from esi_docs.clinic import load_clinic
+    from esi_docs.roster import read_roster
+
+    rows = read_roster(roster)
+    settings = BatchSettings(
+        handout=handout,
+        clinic=load_clinic(clinic_file),
+        out_dir=out_dir,
+        templates=templates,
+        paper=paper,
+        pattern=pattern,
+        merged=merged,
+        jobs=jobs or os.cpu_count() or 1,
+        continue_on_error=continue_on_error,
+        operator=operator_name(operator),
+    )
+    audit = open_audit(audit_db, no_audit)
+    if not quiet and sys.stderr.isatty():
+        with click.progressbar(length=len(rows), label="Rendering", file=sys.stderr) as bar:
+            result = render_batch(rows, settings, audit=audit, progress=bar.update)
+    else:
+        result = render_batch(rows, settings, audit=audit)
+    if not quiet:
+        click.echo(
+            f"wrote {result.written} of {len(rows)} to {out_dir}; manifest: {result.manifest}"
+            + (f"; merged: {result.merged}" if result.merged else ""),
+            err=True,
+        )
+    if result.problems:
+        raise BatchIncomplete(result.problems)

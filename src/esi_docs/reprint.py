@@ -1,0 +1,84 @@
+"""Rebuilds a recorded handout exactly, and proves it by the PDF's SHA-256.
+
+The record holds the patient options, the clinic profile values and the render options; the
+content files come back from the audit database (stored by hash), so a reprint made after a
+content update still prints the words the patient was given. Only if those bytes are missing
+does it fall back to the current content, and then only when its hash is the recorded one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from esi_docs.api import RenderedHandout, render_handout
+from esi_docs.audit import AuditLog, StoredRender, content_files, content_hash
+from esi_docs.clinic import parse_clinic
+from esi_docs.errors import ContentError, InputError, RenderError
+from esi_docs.options import parse_patient
+
+
+def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRender]:
+    """The recorded PDF rebuilt byte for byte; raises EsiDocsError when it cannot be."""
+    record = log.get(record_id)
+    if record is None:
+        raise InputError(f"audit record {record_id} does not exist in {log.path}")
+    with tempfile.TemporaryDirectory(prefix="esi-docs-reprint-") as folder:
+        templates = _restore_content(log, record, Path(folder))
+        rendered = _render(record, templates)
+    actual = hashlib.sha256(rendered.pdf).hexdigest()
+    if actual != record.pdf_sha256:
+        raise RenderError(
+            f"audit record {record_id}: the rebuilt PDF does not match the original "
+            f"(SHA-256 {actual[:12]}... instead of {record.pdf_sha256[:12]}...); nothing was "
+            "written. The fonts or the PDF library may have changed since it was printed."
+        )
+    return rendered, record
+
+
+def _render(record: StoredRender, templates: Path | None) -> RenderedHandout:
+    where = f"audit record {record.id}"
+    patient = parse_patient(record.patient, where) if record.patient is not None else None
+    clinic = parse_clinic(record.clinic, f"{where}: clinic")
+    options = record.options
+    return render_handout(
+        record.handout,
+        patient,
+        clinic,
+        templates=templates,
+        paper=options.get("paper", "letter"),
+        language=options.get("language"),
+        large_print=options.get("large_print"),
+    )
+
+
+def _restore_content(log: AuditLog, record: StoredRender, folder: Path) -> Path | None:
+    """Write the recorded content files into `folder` (a --templates layout) and return it;
+    without stored bytes, return the current templates folder if its content is unchanged."""
+    stored = log.blobs(sorted(set(record.content_files.values())))
+    if record.content_files and all(sha in stored for sha in record.content_files.values()):
+        for name, sha in record.content_files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(stored[sha])
+        return folder
+    current = record.options.get("templates")
+    templates = Path(current) if current else None
+    now = _current_hash(record, templates)
+    if now != record.content_hash:
+        raise ContentError(
+            f"audit record {record.id}: the content has changed since it was printed "
+            f"(then {record.content_hash[:8]}, now {now[:8]}) and the old version is not "
+            "stored in the audit database, so it cannot be reprinted exactly"
+        )
+    return templates
+
+
+def _current_hash(record: StoredRender, templates: Path | None) -> str:
+    """The hash of the content files as they are on disk now (not as cached in memory)."""
+    try:
+        files = content_files(templates, record.handout, record.language)
+    except (ContentError, OSError):
+        return "missing"
+    return content_hash(files)

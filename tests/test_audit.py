@@ -1,0 +1,227 @@
+"""The audit trail: what is recorded, history, exact reprint, and concurrent writers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from esi_docs.api import render_handout
+from esi_docs.audit import AuditLog, patient_values
+from esi_docs.clinic import load_clinic
+from esi_docs.options import parse_patient
+from esi_docs.resources import ContentPaths
+from tests.conftest import TYPICAL, pdf_text, write_yaml
+
+
+def _render(run_cli, tmp_path, *extra: str, patient: dict | None = None) -> Path:
+    source = write_yaml(tmp_path / "patient.yaml", patient or TYPICAL)
+    out = tmp_path / "sheet.pdf"
+    result = run_cli("render", "discharge", "--patient", str(source), "-o", str(out), *extra)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_render_records_everything_needed_and_the_db_is_0600(run_cli, tmp_path, private_audit_db):
+    out = _render(run_cli, tmp_path, "--operator", "nurse.kim", "--paper", "a4")
+    record = AuditLog(private_audit_db).get(1)
+    assert record is not None
+    assert record.operator == "nurse.kim"
+    assert (record.handout, record.language, record.mrn) == ("discharge", "en", "0012345")
+    assert record.pdf_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert record.content_version in pdf_text(out.read_bytes())  # the footer's version
+    assert len(record.content_hash) == 64
+    assert record.patient["mrn"] == "0012345" and record.patient["dob"] == "1961-04-12"
+    assert record.clinic["protocol"]["fever_f"] == 100.4
+    assert record.options["paper"] == "a4"
+    assert "handouts/discharge.yaml" in record.content_files
+    for path in private_audit_db.parent.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path.name
+
+
+def test_operator_defaults_to_the_os_user(run_cli, tmp_path, private_audit_db, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "os-user-7")
+    monkeypatch.setenv("USER", "os-user-7")
+    _render(run_cli, tmp_path)
+    assert AuditLog(private_audit_db).get(1).operator == "os-user-7"
+
+
+def test_audit_db_option_and_no_audit(run_cli, tmp_path, private_audit_db):
+    chosen = tmp_path / "elsewhere" / "log.db"
+    _render(run_cli, tmp_path, "--audit-db", str(chosen))
+    assert AuditLog(chosen).history("0012345")[0].id == 1
+    assert not private_audit_db.exists()
+    _render(run_cli, tmp_path, "--no-audit")
+    assert not private_audit_db.exists()
+    assert len(AuditLog(chosen).history("0012345")) == 1
+
+
+def test_history_lists_what_the_patient_was_given(run_cli, tmp_path):
+    _render(run_cli, tmp_path, "--operator", "amy")
+    _render(run_cli, tmp_path, "--operator", "bo", patient={**TYPICAL, "mrn": "999"})
+    result = run_cli("history", "--mrn", "0012345")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id\ttime (UTC)\thandout\tlanguage\tversion\toperator\tnote"
+    assert len(lines) == 2
+    fields = lines[1].split("\t")
+    assert (fields[0], fields[2], fields[3], fields[5]) == ("1", "discharge", "en", "amy")
+    assert fields[4].startswith("Content ")
+    assert run_cli("history", "--mrn", "nobody").stderr.startswith("no handouts recorded")
+
+
+def test_reprint_is_byte_identical_and_is_itself_recorded(run_cli, tmp_path, private_audit_db):
+    out = _render(run_cli, tmp_path, "--large-print")
+    again = tmp_path / "again.pdf"
+    result = run_cli("reprint", "1", "-o", str(again), "--operator", "dee")
+    assert result.exit_code == 0, result.stderr
+    assert again.read_bytes() == out.read_bytes()
+    second = AuditLog(private_audit_db).get(2)
+    assert second.options["reprint_of"] == 1 and second.operator == "dee"
+    assert "reprint of 1" in run_cli("history", "--mrn", "0012345").stdout
+
+
+def _own_templates(tmp_path: Path) -> Path:
+    """A --templates folder holding a copy of the packaged discharge content."""
+    paths = ContentPaths(None)
+    folder = tmp_path / "content"
+    for kind, sub in (("handouts", "handouts"), ("templates", "en")):
+        shutil.copytree(str(paths._roots(kind)[0] / ("en" if sub == "en" else "")), folder / sub)
+    return folder
+
+
+def _edit(folder: Path) -> None:
+    path = folder / "en" / "going_home.yaml"
+    path.write_text(path.read_text().replace("Rest today", "Rest all day today", 1))
+
+
+def test_reprint_after_a_content_update_uses_the_stored_old_content(run_cli, tmp_path):
+    content = _own_templates(tmp_path)
+    out = _render(run_cli, tmp_path, "--templates", str(content))
+    _edit(content)
+    again = tmp_path / "again.pdf"
+    assert run_cli("reprint", "1", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_reprint_fails_clearly_when_the_old_content_is_gone(run_cli, tmp_path, private_audit_db):
+    content = _own_templates(tmp_path)
+    _render(run_cli, tmp_path, "--templates", str(content))
+    with sqlite3.connect(private_audit_db) as conn:
+        conn.execute("DELETE FROM content_blobs")
+    # Unchanged content on disk: the reprint still works from it.
+    assert run_cli("reprint", "1", "-o", str(tmp_path / "ok.pdf")).exit_code == 0
+    _edit(content)
+    target = tmp_path / "again.pdf"
+    result = run_cli("reprint", "1", "-o", str(target))
+    assert result.exit_code == 2
+    assert "audit record 1: the content has changed since it was printed" in result.stderr
+    assert "the old version is not stored" in result.stderr
+    assert not target.exists()
+
+
+def test_reprint_refuses_a_pdf_whose_sha256_differs(run_cli, tmp_path, private_audit_db):
+    _render(run_cli, tmp_path)
+    with sqlite3.connect(private_audit_db) as conn:
+        conn.execute("UPDATE renders SET pdf_sha256 = ?", ("0" * 64,))
+    target = tmp_path / "again.pdf"
+    result = run_cli("reprint", "1", "-o", str(target))
+    assert result.exit_code == 2
+    assert "audit record 1: the rebuilt PDF does not match the original" in result.stderr
+    assert not target.exists()
+
+
+def test_reprint_of_a_missing_record(run_cli, tmp_path):
+    _render(run_cli, tmp_path)
+    result = run_cli("reprint", "7", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2 and "audit record 7 does not exist" in result.stderr
+
+
+def test_record_api_returns_ids_and_patient_values_round_trip(tmp_path):
+    patient = parse_patient({**TYPICAL, "procedure_time": "09:05", "side": "left"}, "p")
+    assert parse_patient(patient_values(patient), "again") == patient
+    rendered = render_handout("discharge", patient)
+    log = AuditLog(tmp_path / "a.db")
+    ids = [log.record(rendered=rendered, handout="discharge", patient=patient) for _ in "ab"]
+    assert ids == [1, 2]
+    assert log.get(2).clinic["name"] == load_clinic(None).name
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from esi_docs.api import render_handout
+    from esi_docs.audit import AuditLog
+    from esi_docs.options import parse_patient
+    from tests.conftest import TYPICAL
+
+    patient = parse_patient({**TYPICAL, "mrn": sys.argv[2]}, "p")
+    rendered = render_handout("discharge", patient)
+    log = AuditLog(sys.argv[1])
+    print("ready", flush=True)
+    sys.stdin.readline()  # start together
+    for _ in range(int(sys.argv[3])):
+        log.record(rendered=rendered, handout="discharge", patient=patient, operator="w")
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_no_record(tmp_path):
+    db = tmp_path / "shared.db"
+    root = Path(__file__).resolve().parents[1]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), mrn, "150"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=root,
+            text=True,
+        )
+        for mrn in ("A", "B")
+    ]
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        writer.communicate(timeout=120)
+        assert writer.returncode == 0
+    log = AuditLog(db)
+    assert len(log.history("A")) == 150 and len(log.history("B")) == 150
+    ids = [r.id for r in log.history("A") + log.history("B")]
+    assert sorted(ids) == list(range(1, 301))
+
+
+def test_batch_records_its_own_templates_so_reprint_survives_an_update(run_cli, tmp_path):
+    content = _own_templates(tmp_path)
+    roster = tmp_path / "r.csv"
+    roster.write_text(run_cli("example", "roster").stdout, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["--roster", str(roster), "--out-dir", str(out), "--templates", str(content)]
+    assert run_cli("batch", "discharge", *args, "--operator", "eve").exit_code == 0
+    [record] = AuditLog(Path(os.environ["ESI_DOCS_AUDIT_DB"])).history("0099001")
+    assert record.operator == "eve" and record.options["source"] == "batch"
+    assert record.options["large_print"] is True  # the row's large_print, as rendered
+    _edit(content)
+    again = tmp_path / "again.pdf"
+    assert run_cli("reprint", str(record.id), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == (out / "2026-11-24_0099001_discharge.pdf").read_bytes()
+
+
+def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path):
+    patient = parse_patient(TYPICAL, "p")
+    rendered = render_handout("discharge", patient, paper="a4", large_print=True)
+    log = AuditLog(tmp_path / "a.db")
+    record_id = log.record(rendered=rendered, handout="discharge", patient=patient)
+    stored = log.get(record_id).options
+    assert (stored["paper"], stored["large_print"], stored["language"]) == ("a4", True, "en")
+    from esi_docs.reprint import reprint
+
+    assert reprint(log, record_id)[0].pdf == rendered.pdf
