@@ -168,6 +168,10 @@ class LiteralText:
     def render(self, *args: Any, **kwargs: Any) -> str:
         return self.text
 
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        """The same stream interface as a Jinja template (render_text reads it piecewise)."""
+        yield self.text
+
 
 def compile_text(source: str) -> Any:
     """Compile a text template; raises jinja2.TemplateError for the caller to locate."""
