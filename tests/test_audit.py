@@ -38,7 +38,7 @@ def test_render_records_everything_needed_and_the_db_is_0600(run_cli, tmp_path, 
     assert record.content_version in pdf_text(out.read_bytes())  # the footer's version
     assert len(record.content_hash) == 64
     assert record.patient["mrn"] == "0012345" and record.patient["dob"] == "1961-04-12"
-    assert record.clinic["protocol"]["fever_f"] == 100.4
+    assert record.clinic["protocol"]["fever_f"] == "100.4"  # as a clinic file writes it
     assert record.options["paper"] == "a4"
     assert "handouts/discharge.yaml" in record.content_files
     for path in private_audit_db.parent.iterdir():
@@ -97,8 +97,15 @@ def _own_templates(tmp_path: Path) -> Path:
 
 
 def _edit(folder: Path) -> None:
-    path = folder / "en" / "going_home.yaml"
-    path.write_text(path.read_text().replace("Rest today", "Rest all day today", 1))
+    """Change the wording of both the discharge sheet and the pre-procedure letter."""
+    for name, old, new in [
+        ("going_home.yaml", "Rest today", "Rest all day today"),
+        ("pre_bring.yaml", "Your photo ID", "Your photo ID card"),
+    ]:
+        path = folder / "en" / name
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
 
 
 def test_reprint_after_a_content_update_uses_the_stored_old_content(run_cli, tmp_path):
@@ -205,14 +212,15 @@ def test_batch_records_its_own_templates_so_reprint_survives_an_update(run_cli, 
     roster.write_text(run_cli("example", "roster").stdout, encoding="utf-8")
     out = tmp_path / "out"
     args = ["--roster", str(roster), "--out-dir", str(out), "--templates", str(content)]
-    assert run_cli("batch", "discharge", *args, "--operator", "eve").exit_code == 0
+    # The example roster is tomorrow's schedule: the pre-procedure letters.
+    assert run_cli("batch", "pre-procedure", *args, "--operator", "eve").exit_code == 0
     [record] = AuditLog(Path(os.environ["ESI_DOCS_AUDIT_DB"])).history("0099001")
     assert record.operator == "eve" and record.options["source"] == "batch"
     assert record.options["large_print"] is True  # the row's large_print, as rendered
     _edit(content)
     again = tmp_path / "again.pdf"
     assert run_cli("reprint", str(record.id), "-o", str(again)).exit_code == 0
-    assert again.read_bytes() == (out / "2026-11-24_0099001_discharge.pdf").read_bytes()
+    assert again.read_bytes() == (out / "2026-11-24_0099001_pre-procedure.pdf").read_bytes()
 
 
 def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path):

@@ -41,13 +41,14 @@ def test_one_pdf_per_patient_manifest_and_audit(run_cli, tmp_path, private_audit
     roster = tmp_path / "r.csv"
     roster.write_text(run_cli("example", "roster").stdout, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("batch", "discharge", "--roster", str(roster), "--out-dir", str(out))
+    # The example roster is tomorrow's schedule: the pre-procedure letters.
+    result = run_cli("batch", "pre-procedure", "--roster", str(roster), "--out-dir", str(out))
     assert result.exit_code == 0, result.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == [
-        "2026-11-24_0012345_discharge.pdf",
-        "2026-11-24_0048210_discharge.pdf",
-        "2026-11-24_0099001_discharge.pdf",
+        "2026-11-24_0012345_pre-procedure.pdf",
+        "2026-11-24_0048210_pre-procedure.pdf",
+        "2026-11-24_0099001_pre-procedure.pdf",
         "manifest.csv",
     ]
     assert all(stat.S_IMODE(os.stat(out / f).st_mode) == 0o600 for f in files)
@@ -57,7 +58,7 @@ def test_one_pdf_per_patient_manifest_and_audit(run_cli, tmp_path, private_audit
         ("3", "0048210", "ok"),
         ("4", "0099001", "ok"),
     ]
-    assert [r.handout for r in AuditLog(private_audit_db).history("0048210")] == ["discharge"]
+    assert [r.handout for r in AuditLog(private_audit_db).history("0048210")] == ["pre-procedure"]
 
 
 def test_one_bad_row_stops_the_run_with_every_problem_and_writes_nothing(run_cli, tmp_path):

@@ -140,3 +140,20 @@ def test_bad_clinic_protocol(protocol, message):
     with pytest.raises(EsiDocsError) as caught:
         parse_clinic({"protocol": protocol}, "c.yaml")
     assert caught.value.problems[0].startswith(message)
+
+
+def test_clinic_profile_round_trips_through_its_data_form():
+    """Batch workers and reprints rebuild the profile from as_data(): nothing may fall back to
+    the packaged defaults (a clinic's own hold table, flags, printer and review interval)."""
+    clinic = parse_clinic(
+        {
+            "name": "North Spine",
+            "printer": "checkout-2",
+            "content_review_months": "6",
+            "protocol": {"driver_required": "false", "fever_f": "100.9"},
+            "blood_thinner_hold": [{"drug": "warfarin", "names": ["Coumadin"], "days": "6"}],
+        },
+        "c.yaml",
+    )
+    assert parse_clinic(clinic.as_data(), "again") == clinic
+    assert parse_clinic(load_clinic(None).as_data(), "again") == load_clinic(None)

@@ -130,12 +130,7 @@ def patient_values(patient: PatientOptions) -> dict[str, str]:
 
 def clinic_values(clinic: ClinicProfile) -> dict[str, Any]:
     """The profile as a clinic file would hold it; parse_clinic reads it back."""
-    return {
-        "name": clinic.name,
-        "phone": clinic.phone,
-        "after_hours_phone": clinic.after_hours_phone,
-        "protocol": dict(clinic.protocol),
-    }
+    return clinic.as_data()
 
 
 def make_entry(

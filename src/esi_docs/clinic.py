@@ -109,9 +109,32 @@ class ClinicProfile:
     blood_thinner_hold: tuple[HoldRule, ...] = ()
     content_review_months: int = DEFAULT_REVIEW_MONTHS
 
+    def as_data(self) -> dict[str, Any]:
+        """The profile as a clinic file would hold it (strings, like a file); parse_clinic
+        reads it back to an equal profile. Used to send it to batch workers and to keep it in
+        the audit record for reprints, so nothing may fall back to the packaged defaults."""
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "after_hours_phone": self.after_hours_phone,
+            "printer": self.printer,
+            REVIEW_KEY: str(self.content_review_months),
+            "protocol": {key: _as_written(value) for key, value in self.protocol.items()},
+            HOLD_TABLE: [
+                {"drug": rule.drug, "names": list(rule.names), "days": str(rule.days)}
+                for rule in self.blood_thinner_hold
+            ],
+        }
+
     def hold_for(self, drug: str) -> HoldRule | None:
         """The hold rule for the patient's drug, or None: then the letter says to call us."""
         return next((rule for rule in self.blood_thinner_hold if rule.matches(drug)), None)
+
+
+def _as_written(value: int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def default_profile_text() -> str:

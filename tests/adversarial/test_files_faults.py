@@ -131,7 +131,7 @@ def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(
     monkeypatch.setattr(os, call, interrupt)
     result = render(run_cli, patient, out_dir / "sheet.pdf")
     assert result.exit_code == 130
-    assert result.stderr == "esi-docs: interrupted; nothing was written\n"
+    assert result.stderr == "esi-docs: interrupted; no partial file was written\n"
     assert leftovers(out_dir) == []
 
 
