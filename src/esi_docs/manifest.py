@@ -1,8 +1,7 @@
 """The batch manifest: one CSV line per roster row saying what happened to it.
 
-Clinic staff open it in a spreadsheet, so a cell that starts with `=`, `+`, `-`, `@`, a tab or
-a carriage return is prefixed with `'`: a roster value can then never run as a formula
-(CSV injection). It holds the MRN and the file name, and error messages that quote no more
+Clinic staff open it in a spreadsheet, so every cell goes through `csvsafe.safe_cell` (the one
+CSV neutraliser): a roster value can then never run as a formula (CSV injection). It holds the MRN and the file name, and error messages that quote no more
 than the field in question.
 """
 
@@ -14,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from esi_docs.csvsafe import safe_cell, safe_row
 from esi_docs.output import write_atomic
 
 MANIFEST_NAME = "manifest.csv"
 COLUMNS = ("row", "mrn", "file", "status", "error")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 OK = "ok"
 INVALID = "invalid"
@@ -36,8 +35,8 @@ class ManifestRow:
 
 
 def neutralise(cell: str) -> str:
-    """Make a cell inert in Excel, LibreOffice and Google Sheets."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """Make a cell inert in Excel, LibreOffice and Google Sheets (kept for callers; see csvsafe)."""
+    return safe_cell(cell)
 
 
 def manifest_bytes(rows: Iterable[ManifestRow]) -> bytes:
@@ -45,9 +44,7 @@ def manifest_bytes(rows: Iterable[ManifestRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(
-            [neutralise(v) for v in (row.row, row.mrn, row.file, row.status, row.error)]
-        )
+        writer.writerow(safe_row((row.row, row.mrn, row.file, row.status, row.error)))
     # A BOM so Excel reads the UTF-8 correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
