@@ -1,8 +1,8 @@
 """The batch manifest: one CSV line per roster row saying what happened to it.
 
 Clinic staff open it in a spreadsheet, so every cell goes through `csvsafe.safe_cell` (the one
-CSV neutraliser): a roster value can then never run as a formula (CSV injection). It holds the MRN and the file name, and error messages that quote no more
-than the field in question.
+CSV neutraliser): a roster value can then never run as a formula (CSV injection). It holds the
+MRN and the file name, and error messages that quote no more than the field in question.
 """
 
 from __future__ import annotations
