@@ -84,6 +84,27 @@ class _Outcome(NamedTuple):
     error: str
 
 
+def print_result(result: BatchResult, printer: str | None) -> list[str]:
+    """Send what the batch wrote to the printer: the merged PDF when there is one (one job,
+    blank pages already in place for duplex), else each written PDF in roster order. A
+    printer error stops printing and is added to the result's problems (exit status 1); the
+    files stay written."""
+    from esi_docs.printing import PrintError, print_pdf
+
+    files = [result.merged] if result.merged else [
+        result.manifest.parent / row.file for row in result.rows if row.status == manifest.OK
+    ]
+    sent = []
+    for path in files:
+        try:
+            job = print_pdf(path.read_bytes(), printer)
+        except PrintError as exc:
+            result.problems.append(f"{path.name}: {exc.problems[0]}")
+            break
+        sent.append(f"sent {path.name} to the printer (job {job or 'queued'})")
+    return sent
+
+
 def render_batch(
     rows: list[RosterRow],
     settings: BatchSettings,

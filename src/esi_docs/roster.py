@@ -34,12 +34,18 @@ def row_label(source: str, number: int) -> str:
     return f"{source} row {number}"
 
 
-def read_roster(path: Path) -> list[RosterRow]:
-    """Read a CSV or YAML roster; raises InputError for a file that cannot be read at all."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise InputError(f"{path}: a roster must be a .csv, .yaml or .yml file")
-    rows = reader(path)
+def read_roster(path: Path, overrides: Path | None = None) -> list[RosterRow]:
+    """Read a CSV, YAML or FHIR Bundle (.json) roster; raises InputError for a file that cannot
+    be read at all. `overrides` (a patient-file subset) fills what a Bundle does not say."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        rows = _read_bundle(path, overrides)
+    elif suffix not in READERS:
+        raise InputError(f"{path}: a roster must be a .csv, .yaml, .yml or FHIR Bundle .json file")
+    elif overrides is not None:
+        raise InputError(f"{overrides}: --patient overrides apply only to a FHIR Bundle roster")
+    else:
+        rows = READERS[suffix](path)
     if not rows:
         raise InputError(f"{path}: the roster has no patients")
     if len(rows) > MAX_ROWS:
@@ -98,7 +104,17 @@ def _read_yaml(path: Path) -> list[RosterRow]:
     return [RosterRow(row_label(source, n), item) for n, item in enumerate(data, start=1)]
 
 
-# Suffix -> reader. Other sources (a FHIR Bundle, say) register here.
+def _read_bundle(path: Path, overrides: Path | None) -> list[RosterRow]:
+    """Every patient of a FHIR Bundle, labelled `bundle.json Patient/<id>` (no PHI). The Bundle
+    never guesses: a field it does not settle must come from the overrides, or the run stops
+    with one line per patient and field."""
+    from esi_docs.fhir import patients_from_bundle  # pydantic models: load only when needed
+
+    patients = patients_from_bundle(path, overrides)
+    return [RosterRow(f"{path} {patient.label}", dict(patient.mapping)) for patient in patients]
+
+
+# Suffix -> reader for rosters that need nothing but the file.
 READERS: dict[str, Callable[[Path], list[RosterRow]]] = {
     ".csv": _read_csv,
     ".yaml": _read_yaml,

@@ -21,6 +21,13 @@ from esi_docs.naming import DEFAULT_PATTERN
     help="Patients, one per row: CSV (header row of patient-file keys) or a YAML list. "
     "`esi-docs example roster` prints one.",
 )
+@click.option(
+    "--patient",
+    "overrides",
+    type=click.Path(path_type=Path),
+    help="With a FHIR Bundle roster: a YAML of patient-file keys the Bundle does not settle "
+    "(e.g. sedation), for every patient or under `Patient/<id>:` for one.",
+)
 @click.option("--clinic", "clinic_file", type=click.Path(path_type=Path), help="Clinic profile.")
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option(
@@ -49,6 +56,16 @@ from esi_docs.naming import DEFAULT_PATTERN
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--templates", type=click.Path(path_type=Path), help="The clinic's own content.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option(
+    "--print",
+    "printer",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PRINTER]",
+    help="Also send the merged PDF (or, without --merged, each patient's PDF in roster order) "
+    "to a CUPS printer: the one named, else the clinic profile's, else the system default.",
+)
 @audit_options
 def batch(
     handout: str,
@@ -62,6 +79,8 @@ def batch(
     quiet: bool,
     templates: Path | None,
     paper: str,
+    printer: str | None,
+    overrides: Path | None,
     audit_db: Path | None,
     no_audit: bool,
     operator: str | None,
@@ -71,7 +90,7 @@ def batch(
     from esi_docs.clinic import load_clinic
     from esi_docs.roster import read_roster
 
-    rows = read_roster(roster)
+    rows = read_roster(roster, overrides)
     settings = BatchSettings(
         handout=handout,
         clinic=load_clinic(clinic_file),
@@ -96,5 +115,10 @@ def batch(
             + (f"; merged: {result.merged}" if result.merged else ""),
             err=True,
         )
+    if printer is not None:
+        from esi_docs.batch import print_result
+
+        for line in print_result(result, printer or settings.clinic.printer or None):
+            click.echo(line, err=True)
     if result.problems:
         raise BatchIncomplete(result.problems)
