@@ -91,9 +91,11 @@ def print_result(result: BatchResult, printer: str | None) -> list[str]:
     files stay written."""
     from esi_docs.printing import PrintError, print_pdf
 
-    files = [result.merged] if result.merged else [
-        result.manifest.parent / row.file for row in result.rows if row.status == manifest.OK
-    ]
+    files = (
+        [result.merged]
+        if result.merged
+        else [result.manifest.parent / row.file for row in result.rows if row.status == manifest.OK]
+    )
     sent = []
     for path in files:
         try:
