@@ -11,8 +11,16 @@ import ipaddress
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from esi_docs.cli.auditing import open_audit
+
+if TYPE_CHECKING:
+    from esi_docs.audit import AuditLog
+    from esi_docs.clinic import ClinicProfile
+    from esi_docs.web.app import OnRender
 
 SECRET_ENV = "ESI_DOCS_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 
@@ -52,7 +60,21 @@ def exposure_warning(host: str) -> str:
     help="A folder of the clinic's own content, searched before the packaged one.",
 )
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, clinic_file: Path | None, templates: Path | None, threads: int):
+@click.option(
+    "--audit-db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
+)
+@click.option("--no-audit", is_flag=True, help="Do not record printed sheets (not for clinics).")
+def serve(
+    host: str,
+    port: int,
+    clinic_file: Path | None,
+    templates: Path | None,
+    threads: int,
+    audit_db: Path | None,
+    no_audit: bool,
+):
     """Serve the checkout form (one page: fill in, show, print)."""
     from waitress import create_server
 
@@ -64,7 +86,13 @@ def serve(host: str, port: int, clinic_file: Path | None, templates: Path | None
     if templates is not None:
         ContentPaths(templates)  # a missing folder is a clear error now, not at the first sheet
     _configure_logging()
-    app = create_app(clinic, templates, secret_key=os.environ.get(SECRET_ENV) or None)
+    audit = open_audit(audit_db, no_audit)  # opened now: a broken database stops start-up
+    app = create_app(
+        clinic,
+        templates,
+        on_render=audit_recorder(audit, clinic, templates) if audit else None,
+        secret_key=os.environ.get(SECRET_ENV) or None,
+    )
     server = create_server(app, host=host, port=port, threads=threads, ident="esi-docs")
     if not is_loopback(host):
         click.echo(exposure_warning(host), err=True)
@@ -75,6 +103,24 @@ def serve(host: str, port: int, clinic_file: Path | None, templates: Path | None
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+
+
+def audit_recorder(audit: AuditLog, clinic: ClinicProfile, templates: Path | None) -> OnRender:
+    """The form's on_render hook: every sheet handed out is one audit record, with the
+    operator the nurse typed for this session. If recording fails, the form hands out no PDF."""
+
+    def record(rendered: Any, handout: str, patient: Any, operator: str) -> None:
+        audit.record(
+            rendered=rendered,
+            handout=handout,
+            patient=patient,
+            clinic=clinic,
+            operator=operator,
+            options={"source": "web", "templates": str(templates) if templates else None},
+            templates=templates,
+        )
+
+    return record
 
 
 def _configure_logging() -> None:
