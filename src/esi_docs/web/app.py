@@ -157,7 +157,22 @@ def _sheet() -> Response | tuple[str, int]:
         except Exception as exc:  # the print record failed: hand nothing out
             security.ERROR_LOG.error("on_render hook failed (%s)", type(exc).__name__)
             return _error_page(500, _NOT_RECORDED)
+    if request.form.get("send_to") == "printer":
+        return _send_to_printer(rendered.pdf, submission)
     return _pdf_response(rendered.pdf)
+
+
+def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int]:
+    """The checkout printer (the clinic profile's, else the system default), through lp. The
+    sheet is recorded before it is sent; a printer problem shows on the form, values kept."""
+    from esi_docs.printing import PrintError, print_pdf
+
+    try:
+        job = print_pdf(pdf, _state()["clinic"].printer or None)
+    except PrintError as exc:
+        submission.general.extend(exc.problems)
+        return _form_page(submission, 502)
+    return render_template("sent.html", job=job), 200
 
 
 def _pdf_response(pdf: bytes) -> Response:
