@@ -154,3 +154,10 @@ def test_bad_clinic_profile(run_cli, tmp_path, typical):
         f"esi-docs: error: {clinic}: protocol.fever_f: 1000 is outside the plausible range "
         "99 to 104\n"
     )
+
+
+def test_cli_paper_choices_are_the_api_ones():
+    from esi_docs.api import PAPERS as API_PAPERS
+    from esi_docs.cli.options import PAPERS
+
+    assert PAPERS == API_PAPERS

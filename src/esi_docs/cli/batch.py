@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from esi_docs.cli.auditing import audit_options, open_audit, operator_name
+from esi_docs.cli.options import clinic_option, paper_option, print_option, templates_option
 from esi_docs.naming import DEFAULT_PATTERN
 
 
@@ -28,7 +29,7 @@ from esi_docs.naming import DEFAULT_PATTERN
     help="With a FHIR Bundle roster: a YAML of patient-file keys the Bundle does not settle "
     "(e.g. sedation), for every patient or under `Patient/<id>:` for one.",
 )
-@click.option("--clinic", "clinic_file", type=click.Path(path_type=Path), help="Clinic profile.")
+@clinic_option
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--merged",
@@ -54,16 +55,10 @@ from esi_docs.naming import DEFAULT_PATTERN
     help="Print the valid rows and report the others (exit status 1).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-@click.option("--templates", type=click.Path(path_type=Path), help="The clinic's own content.")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
-@click.option(
-    "--print",
-    "printer",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[PRINTER]",
-    help="Also send the merged PDF (or, without --merged, each patient's PDF in roster order) "
+@templates_option
+@paper_option
+@print_option(
+    "Also send the merged PDF (or, without --merged, each patient's PDF in roster order) "
     "to a CUPS printer: the one named, else the clinic profile's, else the system default.",
 )
 @audit_options

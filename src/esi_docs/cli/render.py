@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from esi_docs.cli.auditing import audit_options, open_audit, operator_name
+from esi_docs.cli.options import clinic_option, paper_option, print_option, templates_option
 from esi_docs.options import LANGUAGES
 
 
@@ -22,12 +23,7 @@ from esi_docs.options import LANGUAGES
     type=click.Path(path_type=Path),
     help="Patient file (YAML). `esi-docs example patient` prints one.",
 )
-@click.option(
-    "--clinic",
-    "clinic_file",
-    type=click.Path(path_type=Path),
-    help="Clinic profile (YAML). Default: the packaged example profile.",
-)
+@clinic_option
 @click.option(
     "--fhir",
     "fhir_file",
@@ -50,16 +46,10 @@ from esi_docs.options import LANGUAGES
     type=click.Path(path_type=Path),
     help="Where to write the PDF; '-' writes it to standard output. Optional with --print.",
 )
-@click.option(
-    "--print",
-    "printer",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[PRINTER]",
-    help="Send the PDF to a CUPS printer (the clinic profile's or the system default if none).",
+@print_option(
+    "Send the PDF to a CUPS printer (the clinic profile's or the system default if none)."
 )
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@paper_option
 @click.option(
     "--language",
     type=click.Choice(LANGUAGES),
@@ -69,11 +59,7 @@ from esi_docs.options import LANGUAGES
 @click.option(
     "--large-print/--no-large-print", default=None, help="Overrides the patient file's large_print."
 )
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    help="A folder of the clinic's own content, searched before the packaged one.",
-)
+@templates_option
 @audit_options
 def render(
     handout: str,

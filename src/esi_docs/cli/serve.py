@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from esi_docs.cli.auditing import open_audit
+from esi_docs.cli.options import clinic_option, templates_option
 
 if TYPE_CHECKING:
     from esi_docs.audit import AuditLog
@@ -48,17 +49,8 @@ def exposure_warning(host: str) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--clinic",
-    "clinic_file",
-    type=click.Path(path_type=Path),
-    help="Clinic profile (YAML). Default: the packaged example profile.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    help="A folder of the clinic's own content, searched before the packaged one.",
-)
+@clinic_option
+@templates_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--audit-db",
