@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from esi_docs.fhir import patients_from_bundle
+from esi_docs.inputs.fhir import patients_from_bundle
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "fhir" / "clinic_day.json"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
 from esi_docs.web import create_app
 from esi_docs.web.local import serving
 

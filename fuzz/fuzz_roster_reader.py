@@ -16,7 +16,7 @@ import atheris
 
 with atheris.instrument_imports():
     from esi_docs.errors import EsiDocsError
-    from esi_docs.roster import check_rows, read_roster
+    from esi_docs.inputs.roster import check_rows, read_roster
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="esi-fuzz-"))
 

@@ -15,8 +15,8 @@ import atheris
 
 with atheris.instrument_imports():
     from esi_docs.errors import EsiDocsError
-    from esi_docs.options import parse_patient
-    from esi_docs.yamlio import parse_yaml
+    from esi_docs.inputs.patient import parse_patient
+    from esi_docs.inputs.yamlio import parse_yaml
 
 
 def test_one_input(data: bytes) -> None:

@@ -13,10 +13,10 @@ import textwrap
 from pathlib import Path
 
 from esi_docs.api import render_handout
-from esi_docs.audit import AuditLog, patient_values
-from esi_docs.clinic import load_clinic
-from esi_docs.options import parse_patient
-from esi_docs.resources import ContentPaths
+from esi_docs.content.search_path import ContentPaths
+from esi_docs.inputs.clinic import load_clinic
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.records.audit import AuditLog, patient_values
 from tests.conftest import TYPICAL, pdf_text, write_yaml
 
 
@@ -164,8 +164,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from esi_docs.api import render_handout
-    from esi_docs.audit import AuditLog
-    from esi_docs.options import parse_patient
+    from esi_docs.records.audit import AuditLog
+    from esi_docs.inputs.patient import parse_patient
     from tests.conftest import TYPICAL
 
     patient = parse_patient({**TYPICAL, "mrn": sys.argv[2]}, "p")
@@ -230,6 +230,6 @@ def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path)
     record_id = log.record(rendered=rendered, handout="discharge", patient=patient)
     stored = log.get(record_id).options
     assert (stored["paper"], stored["large_print"], stored["language"]) == ("a4", True, "en")
-    from esi_docs.reprint import reprint
+    from esi_docs.records.reprint import reprint
 
     assert reprint(log, record_id)[0].pdf == rendered.pdf

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from esi_docs.audit import AuditLog
+from esi_docs.records.audit import AuditLog
 from tests.conftest import TYPICAL, pdf_pages, pdf_text
 
 # Page counts of the discharge sheet for these options (checked in the merged test).
@@ -234,8 +234,8 @@ def test_quiet_when_not_a_terminal_and_silent_with_quiet(run_cli, tmp_path):
 
 def test_progress_counts_every_row_once(tmp_path):
     from esi_docs.batch import BatchSettings, render_batch
-    from esi_docs.clinic import load_clinic
-    from esi_docs.roster import read_roster
+    from esi_docs.inputs.clinic import load_clinic
+    from esi_docs.inputs.roster import read_roster
 
     roster = write_roster(tmp_path / "r.csv", [{"mrn": "1"}, {"mrn": ""}, {"mrn": "3"}])
     steps: list[int] = []

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from esi_docs.fhir import patients_from_bundle
-from esi_docs.printing import PrintError
+from esi_docs.delivery.printing import PrintError
+from esi_docs.inputs.fhir import patients_from_bundle
 from tests.conftest import pdf_text, write_yaml
 from tests.fhir_helpers import FHIR_DIR
 
@@ -87,7 +87,7 @@ def printed(monkeypatch):
         jobs.append((pdf, printer))
         return f"esi-pdf-{len(jobs)}"
 
-    monkeypatch.setattr("esi_docs.printing.print_pdf", fake_print)
+    monkeypatch.setattr("esi_docs.delivery.printing.print_pdf", fake_print)
     return jobs
 
 
@@ -139,7 +139,7 @@ def test_printer_error_keeps_the_files_and_exits_1(run_cli, tmp_path, monkeypatc
     def broken(pdf: bytes, printer: str | None = None, **_: object) -> str:
         raise PrintError("printing: the printer 'nope' does not exist")
 
-    monkeypatch.setattr("esi_docs.printing.print_pdf", broken)
+    monkeypatch.setattr("esi_docs.delivery.printing.print_pdf", broken)
     out = tmp_path / "out"
     result = run_cli(
         "batch",

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from esi_docs.dates import DateWords, ProcedureDates
+from esi_docs.content.dates import DateWords, ProcedureDates
 
 EN = DateWords("en", "EEEE, MMMM d", "h:mm a")
 FRIDAY = date(2026, 11, 20)

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from esi_docs.api import render_handout
-from esi_docs.clinic import parse_clinic
-from esi_docs.pdf import MARGIN
+from esi_docs.inputs.clinic import parse_clinic
+from esi_docs.render.pdf import MARGIN
 from tests.conftest import TYPICAL, pdf_pages, pdf_text
 
 

@@ -44,7 +44,7 @@ def test_sheet_from_bundle_equals_sheet_from_patient_file(run_cli, tmp_path, ove
 
 
 def test_every_patient_of_a_clinic_day_renders_like_its_patient_file(run_cli, tmp_path):
-    from esi_docs.fhir import patients_from_bundle
+    from esi_docs.inputs.fhir import patients_from_bundle
 
     bundle = FHIR_DIR / "clinic_day.json"
     overrides = write_yaml(tmp_path / "o.yaml", {"blood_thinner": "none", "sedation": "true"})
@@ -224,7 +224,7 @@ def test_document_reference_from_a_patient_file_names_the_mrn(run_cli, tmp_path)
 
 
 def test_sample_bundles_are_valid_fhir():
-    from esi_docs.fhir.reader import validate_bundle
+    from esi_docs.inputs.fhir.reader import validate_bundle
 
     for name in ("single_patient.json", "clinic_day.json", "patient_only.json"):
         validate_bundle(sample(name), name)
@@ -238,7 +238,7 @@ def test_fhir_patient_needs_a_bundle(run_cli, tmp_path):
 
 
 def test_a_patient_without_an_id_is_named_by_its_full_url(tmp_path):
-    from esi_docs.fhir import patients_from_bundle
+    from esi_docs.inputs.fhir import patients_from_bundle
 
     bundle = single()
     del resource(bundle, "Patient")["id"]
@@ -251,7 +251,7 @@ def test_a_patient_without_an_id_is_named_by_its_full_url(tmp_path):
 
 def test_a_flood_of_problems_is_cut_to_the_first_fifty(tmp_path):
     from esi_docs.errors import InputError
-    from esi_docs.fhir import patients_from_bundle
+    from esi_docs.inputs.fhir import patients_from_bundle
 
     bundle = single()
     for number in range(60):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from esi_docs.errors import InputError
-from esi_docs.fhir import Origin, patients_from_bundle, provenance_record
+from esi_docs.inputs.fhir import Origin, patients_from_bundle, provenance_record
 from tests.fhir_helpers import (
     ATC,
     CPT,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from esi_docs.api import render_handout
-from esi_docs.clinic import parse_clinic
-from esi_docs.document import Table
+from esi_docs.content.document import Table
 from esi_docs.errors import EsiDocsError, InputError
-from esi_docs.options import parse_patient
+from esi_docs.inputs.clinic import parse_clinic
+from esi_docs.inputs.patient import parse_patient
 from tests.conftest import TYPICAL, pdf_pages, pdf_text, write_yaml
 
 
@@ -324,7 +324,7 @@ def test_statement_and_signature_lines_share_a_page_in_large_print():
 def test_every_protocol_value_is_documented_in_the_readme():
     from pathlib import Path
 
-    from esi_docs.clinic import PROTOCOL_RULES
+    from esi_docs.inputs.clinic import PROTOCOL_RULES
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert [key for key in PROTOCOL_RULES if key not in readme] == []

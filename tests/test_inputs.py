@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from esi_docs.clinic import load_clinic, parse_clinic
 from esi_docs.errors import EsiDocsError, InputError
-from esi_docs.options import parse_patient
-from esi_docs.yamlio import parse_yaml
+from esi_docs.inputs.clinic import load_clinic, parse_clinic
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.inputs.yamlio import parse_yaml
 
 
 def test_yaml_keeps_every_scalar_as_written():

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from esi_docs import document as doc
-from esi_docs import fonts
 from esi_docs.api import compose_handout, render_handout
+from esi_docs.content import document as doc
 from esi_docs.errors import ContentError, RenderError
-from esi_docs.pdf import column_widths
+from esi_docs.render import fonts
+from esi_docs.render.pdf import column_widths
 from tests.conftest import TYPICAL, pdf_pages, pdf_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from esi_docs.resources import ContentPaths, packaged_folder
+from esi_docs.content.search_path import ContentPaths, packaged_folder
 from tests.conftest import write_yaml
 
 TODAY = "2026-11-21"
@@ -562,7 +562,7 @@ def test_could_not_run_is_exit_2(run_cli, tmp_path):
 def test_every_name_the_renderer_provides_is_known(content, lint):
     """The known names come from the code: every protocol value, clinic field and dates
     attribute is accepted without a hand-kept list."""
-    from esi_docs.clinic import PROTOCOL_RULES
+    from esi_docs.inputs.clinic import PROTOCOL_RULES
 
     names = [f"clinic.protocol.{key}" for key in PROTOCOL_RULES]
     names += ["clinic.name", "clinic.phone", "clinic.after_hours_phone", "dates.procedure"]

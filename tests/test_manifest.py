@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from esi_docs.manifest import ManifestRow, manifest_bytes, neutralise
+from esi_docs.delivery.manifest import ManifestRow, manifest_bytes, neutralise
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,7 @@ import os
 
 import pytest
 
-from esi_docs.errors import InputError
-from esi_docs.naming import (
+from esi_docs.delivery.naming import (
     DEFAULT_PATTERN,
     MAX_NAME_BYTES,
     NameAllocator,
@@ -15,7 +14,8 @@ from esi_docs.naming import (
     file_name,
     sanitize,
 )
-from esi_docs.options import parse_patient
+from esi_docs.errors import InputError
+from esi_docs.inputs.patient import parse_patient
 from tests.conftest import TYPICAL
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from esi_docs.printing import JOB_TITLE, PrintError, _explain, print_pdf
+from esi_docs.delivery.printing import JOB_TITLE, PrintError, _explain, print_pdf
 from tests.conftest import pdf_text, write_yaml
 from tests.fhir_helpers import FHIR_DIR, SINGLE_OVERRIDES
 
@@ -231,8 +231,8 @@ def test_job_title_is_neutral():
 
 
 def test_clinic_printer_is_optional_text():
-    from esi_docs.clinic import load_clinic, parse_clinic
     from esi_docs.errors import InputError
+    from esi_docs.inputs.clinic import load_clinic, parse_clinic
 
     assert load_clinic(None).printer == ""
     assert parse_clinic({"printer": "checkout-1"}, "clinic.yaml").printer == "checkout-1"

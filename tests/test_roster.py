@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from esi_docs.errors import InputError
-from esi_docs.roster import MAX_ROSTER_BYTES, check_rows, read_roster
+from esi_docs.inputs.roster import MAX_ROSTER_BYTES, check_rows, read_roster
 from tests.conftest import TYPICAL
 
 HEADER = ",".join(TYPICAL)

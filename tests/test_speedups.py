@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from esi_docs import pdf
 from esi_docs.api import render_handout
-from esi_docs.options import parse_patient
-from esi_docs.templating import LiteralText, sandbox
+from esi_docs.content.sandbox import LiteralText, sandbox
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.render import pdf
 from tests.conftest import TYPICAL, pdf_text
 
 

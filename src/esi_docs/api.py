@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from esi_docs.clinic import ClinicProfile, load_clinic
-from esi_docs.compose import library
-from esi_docs.document import Document
+from esi_docs.content.compose import library
+from esi_docs.content.document import Document
 from esi_docs.errors import InputError
-from esi_docs.options import PatientOptions, apply_overrides, parse_patient
+from esi_docs.inputs.clinic import ClinicProfile, load_clinic
+from esi_docs.inputs.patient import PatientOptions, apply_overrides, parse_patient
 
 PAPERS = ("letter", "a4")
 
@@ -67,6 +67,6 @@ def render_handout(
         language=language,
         large_print=large_print,
     )
-    from esi_docs.pdf import render_pdf  # ReportLab is heavy: load it only to lay out
+    from esi_docs.render.pdf import render_pdf  # ReportLab is heavy: load it only to lay out
 
     return RenderedHandout(document, render_pdf(document, paper=paper))

@@ -20,17 +20,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from esi_docs import manifest
 from esi_docs.api import compose_handout, render_handout
-from esi_docs.audit import AuditEntry, AuditLog, clinic_values, make_entry
-from esi_docs.clinic import ClinicProfile, parse_clinic
-from esi_docs.compose import library
+from esi_docs.content.compose import library
+from esi_docs.delivery import manifest
+from esi_docs.delivery.atomic import write_atomic
+from esi_docs.delivery.manifest import ManifestRow
+from esi_docs.delivery.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
 from esi_docs.errors import EsiDocsError, InputError, RenderError
-from esi_docs.manifest import ManifestRow
-from esi_docs.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
-from esi_docs.options import PatientOptions
-from esi_docs.output import write_atomic
-from esi_docs.roster import CheckedRow, RosterRow, check_rows
+from esi_docs.inputs.clinic import ClinicProfile, parse_clinic
+from esi_docs.inputs.patient import PatientOptions
+from esi_docs.inputs.roster import CheckedRow, RosterRow, check_rows
+from esi_docs.records.audit import AuditEntry, AuditLog, clinic_values, make_entry
 
 CHUNK_MAX = 8  # rows per task: enough to hide the inter-process cost, small for Ctrl-C
 WINDOW_PER_JOB = 2  # chunks in flight per worker: keeps workers busy, memory bounded
@@ -89,7 +89,7 @@ def print_result(result: BatchResult, printer: str | None) -> list[str]:
     blank pages already in place for duplex), else each written PDF in roster order. A
     printer error stops printing and is added to the result's problems (exit status 1); the
     files stay written."""
-    from esi_docs.printing import PrintError, print_pdf
+    from esi_docs.delivery.printing import PrintError, print_pdf
 
     files = (
         [result.merged]
@@ -231,7 +231,7 @@ def _apply(
 
 
 def _write_merged(path: Path, files: list[Path]) -> None:
-    from esi_docs.merge import merge_pdfs
+    from esi_docs.delivery.merge import merge_pdfs
 
     write_atomic(path, merge_pdfs(files))
 
@@ -324,7 +324,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["esi_docs.batch", "esi_docs.pdf"])
+    context.set_forkserver_preload(["esi_docs.batch", "esi_docs.render.pdf"])
     return context
 
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from esi_docs.audit import AuditLog
+from esi_docs.records.audit import AuditLog
 from tests.adversarial.conftest import CANARY_PATIENT, assert_no_canary
 from tests.conftest import TYPICAL
 

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from esi_docs.api import compose_handout, render_handout
-from esi_docs.clinic import parse_clinic
 from esi_docs.errors import ContentError, InputError
-from esi_docs.options import parse_patient
+from esi_docs.inputs.clinic import parse_clinic
+from esi_docs.inputs.patient import parse_patient
 from tests.conftest import TYPICAL, pdf_text, write_yaml
 
 

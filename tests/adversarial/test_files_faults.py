@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from esi_docs.output import write_atomic
+from esi_docs.delivery.atomic import write_atomic
 from tests.conftest import TYPICAL, write_yaml
 
 
@@ -136,12 +136,12 @@ def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(
 
 
 def test_ctrl_c_while_laying_out_exits_130(run_cli, patient, out_dir, monkeypatch):
-    import esi_docs.pdf
+    import esi_docs.render.pdf
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(esi_docs.pdf, "_render", interrupt)
+    monkeypatch.setattr(esi_docs.render.pdf, "_render", interrupt)
     result = render(run_cli, patient, out_dir / "sheet.pdf")
     assert result.exit_code == 130
     assert leftovers(out_dir) == []

@@ -12,9 +12,9 @@ import sys
 import pytest
 from reportlab import rl_config
 
-import esi_docs.pdf
+import esi_docs.render.pdf
 from esi_docs.api import render_handout
-from esi_docs.csvsafe import safe_cell, safe_row
+from esi_docs.delivery.csvsafe import safe_cell, safe_row
 from esi_docs.errors import RenderError
 from tests.adversarial.conftest import pdf_features
 from tests.conftest import TYPICAL, pdf_text, write_yaml
@@ -142,7 +142,7 @@ def test_render_refuses_when_rl_config_is_weakened_in_process(monkeypatch, setti
 
 
 def test_render_refuses_an_old_reportlab(monkeypatch):
-    monkeypatch.setattr(esi_docs.pdf.reportlab, "Version", "4.4.9")
+    monkeypatch.setattr(esi_docs.render.pdf.reportlab, "Version", "4.4.9")
     with pytest.raises(RenderError) as caught:
         render_handout("discharge", TYPICAL)
     assert str(caught.value) == (
@@ -151,7 +151,7 @@ def test_render_refuses_an_old_reportlab(monkeypatch):
 
 
 def test_the_installed_reportlab_is_safe_as_configured():
-    assert esi_docs.pdf.security_problem() is None
+    assert esi_docs.render.pdf.security_problem() is None
 
 
 # CSV cells (for the batch manifest and any other CSV we write).

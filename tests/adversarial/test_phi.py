@@ -15,11 +15,11 @@ import pytest
 import yaml
 from reportlab.platypus.doctemplate import LayoutError
 
-import esi_docs.compose
-import esi_docs.pdf
+import esi_docs.content.compose
+import esi_docs.render.pdf
 from esi_docs.api import compose_handout, render_handout
 from esi_docs.errors import ContentError, EsiDocsError, InputError, RenderError
-from esi_docs.options import parse_patient
+from esi_docs.inputs.patient import parse_patient
 from tests.adversarial.conftest import (
     CANARY_NAME,
     CANARY_PATIENT,
@@ -120,7 +120,7 @@ def test_a_real_reportlab_layout_error_is_wrapped(tmp_path):
     root = seed(tmp_path, {"type": "callout", "tier": "note", "title": "T", "text": text})
     document = compose_handout("discharge", CANARY_PATIENT, templates=root)
     with pytest.raises(LayoutError):  # what ReportLab itself raises: a description of the cell
-        esi_docs.pdf._render(document, "letter")
+        esi_docs.render.pdf._render(document, "letter")
     with pytest.raises(RenderError) as caught:
         render_handout("discharge", CANARY_PATIENT, templates=root)
     assert str(caught.value) == "the handout could not be laid out (LayoutError)"
@@ -132,7 +132,7 @@ def test_any_reportlab_error_quoting_the_name_is_wrapped(monkeypatch, error):
     def explode(*args, **kwargs):
         raise error(f"Flowable <Paragraph>{CANARY_NAME} CANARY-0042 too large")
 
-    monkeypatch.setattr(esi_docs.pdf, "_story", explode)
+    monkeypatch.setattr(esi_docs.render.pdf, "_story", explode)
     with pytest.raises(RenderError) as caught:
         render_handout("discharge", CANARY_PATIENT)
     assert str(caught.value) == f"the handout could not be laid out ({error.__name__})"
@@ -160,7 +160,7 @@ def test_a_babel_error_is_wrapped(monkeypatch):
     def broken(self, day):
         raise ValueError(f"cannot format {CANARY_NAME}")
 
-    monkeypatch.setattr(esi_docs.compose.DateWords, "day", broken)
+    monkeypatch.setattr(esi_docs.content.compose.DateWords, "day", broken)
     with pytest.raises(ContentError) as caught:
         render_handout("discharge", CANARY_PATIENT)
     assert str(caught.value) == (
@@ -173,7 +173,7 @@ def test_an_unexpected_exception_shows_only_its_type(run_cli, canary_file, tmp_p
     def explode(*args, **kwargs):
         raise RuntimeError(f"boom {CANARY_NAME} CANARY-0042")
 
-    monkeypatch.setattr(esi_docs.compose.ContentLibrary, "compose", explode)
+    monkeypatch.setattr(esi_docs.content.compose.ContentLibrary, "compose", explode)
     monkeypatch.delenv("ESI_DOCS_DEBUG", raising=False)
     result = run_cli(
         "render", "discharge", "--patient", str(canary_file), "-o", str(tmp_path / "o")

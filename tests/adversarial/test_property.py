@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from esi_docs.api import compose_handout, render_handout
 from esi_docs.errors import EsiDocsError, InputError
-from esi_docs.options import parse_patient
-from esi_docs.yamlio import load_data_file, parse_yaml
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.inputs.yamlio import load_data_file, parse_yaml
 from tests.conftest import TYPICAL, pdf_text
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

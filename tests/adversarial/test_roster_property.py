@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esi_docs.errors import EsiDocsError
-from esi_docs.options import FIELD_PARSERS
-from esi_docs.roster import check_rows, read_roster
+from esi_docs.inputs.patient import FIELD_PARSERS
+from esi_docs.inputs.roster import check_rows, read_roster
 from tests.conftest import TYPICAL
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import esi_docs.templating
+import esi_docs.content.sandbox
 from esi_docs.api import render_handout
 from esi_docs.errors import ContentError
 from tests.conftest import TYPICAL, write_yaml
@@ -135,7 +135,7 @@ def test_deep_recursion_is_a_content_error(tmp_path, text):
     ],
 )
 def test_endless_loops_are_stopped_by_the_time_limit(tmp_path, monkeypatch, text):
-    monkeypatch.setattr(esi_docs.templating, "TIME_LIMIT_S", 0.5)
+    monkeypatch.setattr(esi_docs.content.sandbox, "TIME_LIMIT_S", 0.5)
     started = time.monotonic()
     message = refusal(tmp_path, text)
     assert "stopped: the text took longer than 0.5 seconds to fill in" in message
@@ -143,11 +143,11 @@ def test_endless_loops_are_stopped_by_the_time_limit(tmp_path, monkeypatch, text
 
 
 def test_the_time_limit_leaves_later_renders_alone(tmp_path, monkeypatch):
-    monkeypatch.setattr(esi_docs.templating, "TIME_LIMIT_S", 0.3)
+    monkeypatch.setattr(esi_docs.content.sandbox, "TIME_LIMIT_S", 0.3)
     refusal(
         tmp_path, "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
     )
-    monkeypatch.setattr(esi_docs.templating, "TIME_LIMIT_S", 5.0)
+    monkeypatch.setattr(esi_docs.content.sandbox, "TIME_LIMIT_S", 5.0)
     time.sleep(0.5)  # a late watchdog from the stopped render would strike here
     assert render_handout("discharge", TYPICAL).pdf.startswith(b"%PDF")
 
@@ -197,7 +197,7 @@ def test_a_content_error_reaches_the_cli_as_one_line(tmp_path, run_cli):
 
 
 def test_a_broken_date_pattern_is_a_content_error(tmp_path):
-    from esi_docs.resources import ContentPaths
+    from esi_docs.content.search_path import ContentPaths
 
     packaged = ContentPaths().section("en", "_language")
     data = yaml.safe_load(packaged.read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import pytest
 
 from esi_docs.api import render_handout
 from esi_docs.errors import InputError
-from esi_docs.options import NAME_LIMIT, parse_patient
-from esi_docs.pdf import MARGIN
+from esi_docs.inputs.patient import NAME_LIMIT, parse_patient
+from esi_docs.render.pdf import MARGIN
 from tests.adversarial.conftest import word_boxes
 from tests.conftest import TYPICAL, pdf_text, write_yaml
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from esi_docs.clinic import load_clinic
 from esi_docs.errors import EsiDocsError, InputError
-from esi_docs.options import load_patient
-from esi_docs.yamlio import load_data_file, parse_yaml
+from esi_docs.inputs.clinic import load_clinic
+from esi_docs.inputs.patient import load_patient
+from esi_docs.inputs.yamlio import load_data_file, parse_yaml
 
 
 def data(text: str):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from bs4 import BeautifulSoup
 
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
 from esi_docs.web import create_app
 
 # A canary: if this name or MRN shows up in a log, a URL or a file name, PHI leaked.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from esi_docs.audit import AuditLog
 from esi_docs.cli.serve import audit_recorder
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
+from esi_docs.records.audit import AuditLog
 from esi_docs.web import create_app
 from tests.web.conftest import FILLED, csrf_token
 

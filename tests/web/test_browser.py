@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
 from esi_docs.web import create_app
 from esi_docs.web.local import serving
 from tests.conftest import pdf_text

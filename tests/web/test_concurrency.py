@@ -8,7 +8,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
 from esi_docs.web import create_app
 from esi_docs.web.local import serving
 from tests.conftest import pdf_text

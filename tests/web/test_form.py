@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from esi_docs.api import RenderedHandout
-from esi_docs.clinic import load_clinic, parse_clinic
-from esi_docs.options import PatientOptions
-from esi_docs.resources import ContentPaths
+from esi_docs.content.search_path import ContentPaths
+from esi_docs.inputs.clinic import load_clinic, parse_clinic
+from esi_docs.inputs.patient import PatientOptions
 from esi_docs.web import create_app, forms
 from tests.conftest import pdf_text
 from tests.web.conftest import CANARY_MRN, CANARY_NAME, FILLED, field_error, page

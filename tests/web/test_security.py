@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from esi_docs import __version__
-from esi_docs.clinic import load_clinic
+from esi_docs.inputs.clinic import load_clinic
 from esi_docs.web import app as web_app
 from esi_docs.web import create_app
 from tests.web.conftest import CANARY_MRN, CANARY_NAME, FILLED, csrf_token, page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esi_docs.printing import PrintError
+from esi_docs.delivery.printing import PrintError
 from tests.conftest import pdf_text
 from tests.web.conftest import FILLED
 
@@ -10,7 +10,7 @@ from tests.web.conftest import FILLED
 def test_send_to_printer_prints_the_recorded_sheet(post_form, recorder, monkeypatch):
     jobs = []
     monkeypatch.setattr(
-        "esi_docs.printing.print_pdf",
+        "esi_docs.delivery.printing.print_pdf",
         lambda pdf, printer=None, **_: jobs.append((pdf, printer)) or "esi-pdf-7",
     )
     response = post_form(send_to="printer")
@@ -28,7 +28,7 @@ def test_printer_problem_shows_on_the_form_with_values_kept(post_form, monkeypat
     def broken(pdf, printer=None, **_):
         raise PrintError("printing: CUPS is not running (no scheduler)")
 
-    monkeypatch.setattr("esi_docs.printing.print_pdf", broken)
+    monkeypatch.setattr("esi_docs.delivery.printing.print_pdf", broken)
     response = post_form(send_to="printer")
     assert response.status_code == 502
     assert b"printing: CUPS is not running (no scheduler)" in response.data
@@ -36,6 +36,6 @@ def test_printer_problem_shows_on_the_form_with_values_kept(post_form, monkeypat
 
 
 def test_show_sheet_still_answers_with_the_pdf(post_form, monkeypatch):
-    monkeypatch.setattr("esi_docs.printing.print_pdf", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("esi_docs.delivery.printing.print_pdf", lambda *a, **k: 1 / 0)
     response = post_form()
     assert response.mimetype == "application/pdf"

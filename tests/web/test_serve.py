@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import pytest
 
-from esi_docs.bench_web import free_port, wait_ready
 from esi_docs.cli.serve import is_loopback
+from esi_docs.web.local import free_port, wait_ready
 from tests.web.conftest import CANARY_MRN, CANARY_NAME, FILLED
 
 

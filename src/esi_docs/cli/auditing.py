@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from esi_docs.audit import AuditLog
+    from esi_docs.records.audit import AuditLog
 
 
 def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,12 +32,12 @@ def open_audit(audit_db: Path | None, no_audit: bool = False) -> AuditLog | None
     """The audit log to write to, or None with --no-audit."""
     if no_audit:
         return None
-    from esi_docs.audit import AuditLog
+    from esi_docs.records.audit import AuditLog
 
     return AuditLog(audit_db)
 
 
 def operator_name(operator: str | None) -> str:
-    from esi_docs.audit import current_operator
+    from esi_docs.records.audit import current_operator
 
     return operator.strip() if operator and operator.strip() else current_operator()

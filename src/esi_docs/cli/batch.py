@@ -10,7 +10,7 @@ import click
 
 from esi_docs.cli.auditing import audit_options, open_audit, operator_name
 from esi_docs.cli.options import clinic_option, paper_option, print_option, templates_option
-from esi_docs.naming import DEFAULT_PATTERN
+from esi_docs.delivery.naming import DEFAULT_PATTERN
 
 
 @click.command()
@@ -82,8 +82,8 @@ def batch(
 ) -> None:
     """Render HANDOUT for every patient on the roster, into --out-dir."""
     from esi_docs.batch import BatchIncomplete, BatchSettings, render_batch
-    from esi_docs.clinic import load_clinic
-    from esi_docs.roster import read_roster
+    from esi_docs.inputs.clinic import load_clinic
+    from esi_docs.inputs.roster import read_roster
 
     rows = read_roster(roster, overrides)
     settings = BatchSettings(

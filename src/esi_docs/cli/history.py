@@ -17,7 +17,7 @@ import click
 def history(mrn: str, audit_db: Path | None) -> None:
     """List every handout recorded for one patient (id, time, handout, language, version,
     operator); `esi-docs reprint ID` prints one again."""
-    from esi_docs.audit import AuditLog
+    from esi_docs.records.audit import AuditLog
 
     records = AuditLog(audit_db).history(mrn.strip())
     if not records:

@@ -12,7 +12,7 @@ import click
 
 from esi_docs.cli.auditing import audit_options, open_audit, operator_name
 from esi_docs.cli.options import clinic_option, paper_option, print_option, templates_option
-from esi_docs.options import LANGUAGES
+from esi_docs.inputs.patient import LANGUAGES
 
 
 @click.command()
@@ -81,7 +81,7 @@ def render(
     """Render HANDOUT (e.g. discharge) to a PDF."""
     from esi_docs.api import render_handout
     from esi_docs.cli.render_targets import deliver, load_patient_input
-    from esi_docs.clinic import load_clinic
+    from esi_docs.inputs.clinic import load_clinic
 
     if output is None and printer is None:
         raise click.UsageError("give -o FILE (or -o -), --print [PRINTER], or both")

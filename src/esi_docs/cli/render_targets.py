@@ -14,9 +14,9 @@ from typing import Any
 import click
 
 from esi_docs.api import RenderedHandout
-from esi_docs.clinic import ClinicProfile
 from esi_docs.errors import InputError
-from esi_docs.options import PatientOptions
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import PatientOptions
 
 
 def load_patient_input(
@@ -24,16 +24,16 @@ def load_patient_input(
 ) -> tuple[PatientOptions | None, dict[str, Any] | None, dict[str, Any] | None]:
     """The patient, the DocumentReference subject that points back at it, and (from a Bundle)
     where each value came from, for the audit record."""
-    from esi_docs.fhir.docref import mrn_subject
-    from esi_docs.options import load_patient
+    from esi_docs.delivery.docref import mrn_subject
+    from esi_docs.inputs.patient import load_patient
 
     if fhir_file is None:
         if fhir_patient:
             raise InputError("--fhir-patient: only with --fhir")
         patient = load_patient(patient_file) if patient_file else None
         return patient, (mrn_subject(patient.mrn) if patient else None), None
-    from esi_docs.fhir import patients_from_bundle
-    from esi_docs.fhir.patients import provenance_record
+    from esi_docs.inputs.fhir import patients_from_bundle
+    from esi_docs.inputs.fhir.patients import provenance_record
 
     chosen = _choose(patients_from_bundle(fhir_file, patient_file), fhir_file, fhir_patient)
     return chosen.options(), {"reference": chosen.reference}, provenance_record(chosen)
@@ -65,7 +65,7 @@ def deliver(
     subject: dict[str, Any] | None,
 ) -> None:
     """Write, describe and print the PDF, in that order."""
-    from esi_docs.output import write_atomic
+    from esi_docs.delivery.atomic import write_atomic
 
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(result.pdf)
@@ -80,7 +80,7 @@ def deliver(
 
 
 def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] | None) -> None:
-    from esi_docs.fhir.docref import document_reference, write_document_reference
+    from esi_docs.delivery.docref import document_reference, write_document_reference
 
     if subject is None:
         raise InputError("--fhir-out: needs a patient (--patient or --fhir)")
@@ -90,7 +90,7 @@ def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] |
 
 
 def _print(pdf: bytes, printer: str, output: Path | None) -> None:
-    from esi_docs.printing import PrintError, print_pdf
+    from esi_docs.delivery.printing import PrintError, print_pdf
 
     try:
         job = print_pdf(pdf, printer or None)

@@ -28,9 +28,9 @@ from esi_docs.cli.auditing import operator_name
 def reprint(record_id: int, output: Path, audit_db: Path | None, operator: str | None) -> None:
     """Rebuild audit record ID byte for byte (see `esi-docs history`) and write it. The
     reprint is itself recorded."""
-    from esi_docs.audit import AuditLog
-    from esi_docs.output import write_atomic
-    from esi_docs.reprint import reprint as rebuild
+    from esi_docs.delivery.atomic import write_atomic
+    from esi_docs.records.audit import AuditLog
+    from esi_docs.records.reprint import reprint as rebuild
 
     log = AuditLog(audit_db)
     rendered, record = rebuild(log, record_id)

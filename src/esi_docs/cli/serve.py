@@ -19,8 +19,8 @@ from esi_docs.cli.auditing import open_audit
 from esi_docs.cli.options import clinic_option, templates_option
 
 if TYPE_CHECKING:
-    from esi_docs.audit import AuditLog
-    from esi_docs.clinic import ClinicProfile
+    from esi_docs.inputs.clinic import ClinicProfile
+    from esi_docs.records.audit import AuditLog
     from esi_docs.web.app import OnRender
 
 SECRET_ENV = "ESI_DOCS_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
@@ -70,8 +70,8 @@ def serve(
     """Serve the checkout form (one page: fill in, show, print)."""
     from waitress import create_server
 
-    from esi_docs.clinic import load_clinic
-    from esi_docs.resources import ContentPaths
+    from esi_docs.content.search_path import ContentPaths
+    from esi_docs.inputs.clinic import load_clinic
     from esi_docs.web import create_app
 
     clinic = load_clinic(clinic_file)

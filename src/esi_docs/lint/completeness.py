@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from esi_docs.contentfiles import load_language, load_recipe, load_section
+from esi_docs.content.files import load_language, load_recipe, load_section
 from esi_docs.errors import EsiDocsError
+from esi_docs.inputs.yamlio import LINE_KEY
 from esi_docs.lint.findings import ERROR, Finding
 from esi_docs.lint.sources import ContentFile, Inventory
-from esi_docs.yamlio import LINE_KEY
 
 REFERENCE = "en"
 _LOCATED = re.compile(r"^(?P<file>[^:]+?)(?::(?P<line>\d+))?: (?P<rest>.*)$")

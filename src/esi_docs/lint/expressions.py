@@ -6,11 +6,11 @@ from __future__ import annotations
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
+from esi_docs.content.sandbox import compile_condition, compile_text, sandbox
 from esi_docs.lint.findings import ERROR, Finding
 from esi_docs.lint.names import KnownNames, unknown_names
 from esi_docs.lint.safety import markup_problems, unsafe_constructs
 from esi_docs.lint.sources import CONDITION, ContentFile, Snippet
-from esi_docs.templating import compile_condition, compile_text, sandbox
 
 
 def parse_snippet(snippet: Snippet) -> nodes.Node:

@@ -12,12 +12,12 @@ import time as clock
 from collections.abc import Iterator
 from datetime import date, time, timedelta
 
-from esi_docs.clinic import ClinicProfile
-from esi_docs.compose import ContentLibrary
+from esi_docs.content.compose import ContentLibrary
 from esi_docs.errors import EsiDocsError
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import APPROACHES, REGIONS, SIDES, PatientOptions
 from esi_docs.lint.completeness import located
 from esi_docs.lint.findings import Finding
-from esi_docs.options import APPROACHES, REGIONS, SIDES, PatientOptions
 
 PROCEDURE_DATE = date(2026, 1, 15)
 SAMPLE_DRUG = "Eliquis"

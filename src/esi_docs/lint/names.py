@@ -16,11 +16,11 @@ from typing import Any
 
 from jinja2 import nodes
 
-from esi_docs.clinic import PROTOCOL_RULES, load_clinic
-from esi_docs.dates import DateWords, ProcedureDates
+from esi_docs.content.dates import DateWords, ProcedureDates
+from esi_docs.content.sandbox import sandbox
+from esi_docs.inputs.clinic import PROTOCOL_RULES, load_clinic
+from esi_docs.inputs.patient import PatientOptions
 from esi_docs.lint.safety import is_unsafe_attribute
-from esi_docs.options import PatientOptions
-from esi_docs.templating import sandbox
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from esi_docs.clinic import ClinicProfile
-from esi_docs.compose import ContentLibrary
-from esi_docs.document import document_text
+from esi_docs.content.compose import ContentLibrary
+from esi_docs.content.document import document_text
 from esi_docs.errors import EsiDocsError
+from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.lint.findings import Finding, ReadingRow
 from esi_docs.lint.reading import Measure, as_sentences, describe, fix_hints, measure, words
 from esi_docs.lint.samples import TYPICAL, Filled

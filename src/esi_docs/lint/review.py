@@ -11,11 +11,11 @@ import contextlib
 from datetime import date
 from pathlib import Path
 
-from esi_docs.clinic import ClinicProfile, load_clinic, parse_clinic
 from esi_docs.errors import EsiDocsError
+from esi_docs.inputs.clinic import ClinicProfile, load_clinic, parse_clinic
+from esi_docs.inputs.yamlio import LINE_KEY, load_data_file
 from esi_docs.lint.findings import ERROR, WARNING, Finding
 from esi_docs.lint.sources import ContentFile
-from esi_docs.yamlio import LINE_KEY, load_data_file
 
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
 

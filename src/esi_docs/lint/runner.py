@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esi_docs.clinic import ClinicProfile
-from esi_docs.compose import ContentLibrary
+from esi_docs.content.compose import ContentLibrary
+from esi_docs.content.search_path import ContentPaths
+from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.lint.completeness import check_completeness, check_readable, check_structure
 from esi_docs.lint.expressions import check_expressions
 from esi_docs.lint.findings import ERROR, LintReport
@@ -18,7 +19,6 @@ from esi_docs.lint.review import check_clinic, check_review
 from esi_docs.lint.samples import filled_snippets, sample_context
 from esi_docs.lint.sources import Inventory, take_inventory
 from esi_docs.lint.style import check_style
-from esi_docs.resources import ContentPaths
 
 # Errors that stop a file from loading or composing (a hard sentence does not).
 _BREAKING = {"structure", "names", "unsafe", "completeness"}

@@ -11,7 +11,7 @@ import re
 
 from jinja2 import nodes
 
-from esi_docs.templating import _REFUSED_FILTERS
+from esi_docs.content.sandbox import _REFUSED_FILTERS
 
 # Attributes that walk from a value to Python internals (on top of anything starting with _).
 _WALK_ATTRS = frozenset(

@@ -13,13 +13,13 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from esi_docs.clinic import ClinicProfile
-from esi_docs.compose import ContentLibrary, _context
-from esi_docs.document import plain
+from esi_docs.content.compose import ContentLibrary, _context
+from esi_docs.content.document import plain
+from esi_docs.content.sandbox import compile_text
 from esi_docs.errors import EsiDocsError
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import PatientOptions
 from esi_docs.lint.sources import TEXT, ContentFile, Snippet
-from esi_docs.options import PatientOptions
-from esi_docs.templating import compile_text
 
 # The typical patient of the README and the tests: the sheet most patients get.
 TYPICAL = PatientOptions(

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from esi_docs.content.search_path import ContentPaths, display_name
 from esi_docs.errors import EsiDocsError
-from esi_docs.resources import ContentPaths, display_name
-from esi_docs.yamlio import parse_yaml
+from esi_docs.inputs.yamlio import parse_yaml
 
 TEXT = "text"
 CONDITION = "condition"

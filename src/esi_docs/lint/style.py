@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
 from esi_docs.lint.findings import NOTE, WARNING, Finding
 from esi_docs.lint.reading import clip, split_sentences, words
 from esi_docs.lint.samples import Filled
 from esi_docs.lint.sources import ContentFile
-from esi_docs.yamlio import LINE_KEY, parse_yaml
 
 MAX_SENTENCE_WORDS = 20
 _PASSIVE = re.compile(

@@ -30,10 +30,10 @@ from werkzeug.exceptions import HTTPException
 
 from esi_docs import __version__
 from esi_docs.api import RenderedHandout, render_handout
-from esi_docs.clinic import ClinicProfile
-from esi_docs.compose import library
+from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError, InputError
-from esi_docs.options import PatientOptions, parse_patient
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import PatientOptions, parse_patient
 from esi_docs.web import forms, security
 
 OnRender = Callable[[RenderedHandout, str, PatientOptions, str], None]
@@ -165,7 +165,7 @@ def _sheet() -> Response | tuple[str, int]:
 def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int]:
     """The checkout printer (the clinic profile's, else the system default), through lp. The
     sheet is recorded before it is sent; a printer problem shows on the form, values kept."""
-    from esi_docs.printing import PrintError, print_pdf
+    from esi_docs.delivery.printing import PrintError, print_pdf
 
     try:
         job = print_pdf(pdf, _state()["clinic"].printer or None)

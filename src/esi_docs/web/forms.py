@@ -15,11 +15,11 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from esi_docs import fields as parse
-from esi_docs.clinic import ClinicProfile
+from esi_docs.content.search_path import ContentPaths
 from esi_docs.errors import EsiDocsError
-from esi_docs.options import APPROACHES, NO_BLOOD_THINNER, REGIONS
-from esi_docs.resources import ContentPaths
+from esi_docs.inputs import values as parse
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import APPROACHES, NO_BLOOD_THINNER, REGIONS
 
 SOURCE = "form"
 DEFAULT_HANDOUT = "discharge"

@@ -5,7 +5,10 @@ The same waitress server `esi-docs serve` uses, so browser tests exercise what n
 
 from __future__ import annotations
 
+import http.client
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,3 +32,24 @@ def serving(app: Flask, *, threads: int = 8) -> Iterator[str]:
         for channel in list(server._map.values()):
             channel.close()
         thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago (for a server started in another process)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, timeout: float = 30.0) -> None:
+    """Wait until a server on this loopback port answers /health."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"the server did not answer on port {port}")

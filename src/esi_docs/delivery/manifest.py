@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from esi_docs.csvsafe import safe_cell, safe_row
-from esi_docs.output import write_atomic
+from esi_docs.delivery.atomic import write_atomic
+from esi_docs.delivery.csvsafe import safe_cell, safe_row
 
 MANIFEST_NAME = "manifest.csv"
 COLUMNS = ("row", "mrn", "file", "status", "error")

@@ -16,9 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from esi_docs import fields as parse
 from esi_docs.errors import Problems
-from esi_docs.yamlio import load_data_file, parse_yaml
+from esi_docs.inputs import values as parse
+from esi_docs.inputs.yamlio import load_data_file, parse_yaml
 
 DEFAULT_PROFILE = "clinic.yaml"
 

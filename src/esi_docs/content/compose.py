@@ -17,20 +17,8 @@ from typing import Any
 from jinja2 import UndefinedError
 from markupsafe import Markup
 
-from esi_docs.clinic import ClinicProfile
-from esi_docs.contentfiles import (
-    BlockSpec,
-    Condition,
-    LanguagePack,
-    Recipe,
-    SectionSpec,
-    Text,
-    load_language,
-    load_recipe,
-    load_section,
-)
-from esi_docs.dates import DateWords, ProcedureDates
-from esi_docs.document import (
+from esi_docs.content.dates import DateWords, ProcedureDates
+from esi_docs.content.document import (
     Block,
     Bullets,
     Callout,
@@ -41,16 +29,28 @@ from esi_docs.document import (
     Signature,
     Table,
 )
-from esi_docs.errors import ContentError, InputError
-from esi_docs.options import PatientOptions
-from esi_docs.resources import ContentPaths
-from esi_docs.templating import (
+from esi_docs.content.files import (
+    BlockSpec,
+    Condition,
+    LanguagePack,
+    Recipe,
+    SectionSpec,
+    Text,
+    load_language,
+    load_recipe,
+    load_section,
+)
+from esi_docs.content.sandbox import (
     RENDER_ERRORS,
     TemplateTimeout,
     deadline,
     markup_problem,
     render_text,
 )
+from esi_docs.content.search_path import ContentPaths
+from esi_docs.errors import ContentError, InputError
+from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.inputs.patient import PatientOptions
 
 MAX_TABLE_ROWS = 100  # a glucose log is a week or two; thousands of rows is a content mistake
 # Patient values that must not reach a message, even when a library quotes them (Jinja's

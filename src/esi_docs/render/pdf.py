@@ -37,9 +37,9 @@ from reportlab.platypus import (
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaParser
 
-from esi_docs import document as doc
-from esi_docs import fonts
+from esi_docs.content import document as doc
 from esi_docs.errors import RenderError
+from esi_docs.render import fonts
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 0.6 * inch

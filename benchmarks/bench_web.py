@@ -1,4 +1,4 @@
-"""Load check for the checkout form: `python -m esi_docs.bench_web [--nurses 20] [--seconds 20]`.
+"""Load check for the checkout form: `python benchmarks/bench_web.py [--nurses 20] [--seconds 20]`.
 
 Starts `esi-docs serve` in its own process on a free loopback port, then runs simulated nurses
 (threads, each with its own session): GET the form, POST a filled sheet, check that a PDF came
@@ -12,7 +12,6 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from esi_docs.web.local import free_port, wait_ready
 
 _RSS_LABELS = ("after warm-up", "halfway", "end")
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -51,12 +52,6 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_kib(pid: int) -> int | None:
     """Resident memory of a process (Linux /proc); None where that is not available."""
     try:
@@ -71,19 +66,6 @@ def start_server(port: int, threads: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "esi_docs", "serve", "--port", str(port)]
     command += ["--threads", str(threads)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-
-
-def wait_ready(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"bench_web: the server did not answer on port {port}")
 
 
 def one_sheet(connection: http.client.HTTPConnection, tally: Tally) -> None:
@@ -184,7 +166,7 @@ def report(tally: Tally, nurses: int, elapsed: float, threads: int, rss: list) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m esi_docs.bench_web", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench_web.py", description=__doc__)
     parser.add_argument("--nurses", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="server threads (serve --threads)")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from esi_docs.fhir import codes
-from esi_docs.fhir.reader import PatientRecord
+from esi_docs.inputs.fhir import codes
+from esi_docs.inputs.fhir.reader import PatientRecord
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from esi_docs.errors import InputError, Problems
-from esi_docs.yamlio import read_text
+from esi_docs.inputs.yamlio import read_text
 
 MAX_BUNDLE_BYTES = 20_000_000  # a clinic-day Bundle of a few hundred patients
 MAX_PROBLEMS = 50  # a Bundle from the wrong export can have thousands; the first ones tell

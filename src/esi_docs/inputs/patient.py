@@ -12,9 +12,9 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from esi_docs import fields as parse
 from esi_docs.errors import InputError, Problems
-from esi_docs.yamlio import load_data_file
+from esi_docs.inputs import values as parse
+from esi_docs.inputs.yamlio import load_data_file
 
 APPROACHES = ("interlaminar", "transforaminal", "caudal")
 REGIONS = ("cervical", "thoracic", "lumbar")

@@ -16,7 +16,7 @@ import string
 from pathlib import Path
 
 from esi_docs.errors import InputError, RenderError
-from esi_docs.options import PatientOptions
+from esi_docs.inputs.patient import PatientOptions
 
 DEFAULT_PATTERN = "{procedure_date}_{mrn}_{handout}.pdf"
 SAFE_FIELDS = ("procedure_date", "mrn", "handout", "row", "language", "approach", "region")

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from esi_docs.delivery.atomic import write_atomic
 from esi_docs.errors import RenderError
-from esi_docs.fhir import codes
-from esi_docs.output import write_atomic
+from esi_docs.inputs.fhir import codes
 
 LOINC = "http://loinc.org"
 DOC_TYPE = {"system": LOINC, "code": "69730-0", "display": "Instructions"}

@@ -6,7 +6,7 @@ are imported inside functions so that commands not using FHIR stay quick to star
 
 from __future__ import annotations
 
-from esi_docs.fhir.patients import (
+from esi_docs.inputs.fhir.patients import (
     BundlePatient,
     FieldProvenance,
     Origin,

@@ -19,7 +19,7 @@ def _packaged(folder: str) -> Traversable:
     inside = resources.files("esi_docs") / folder
     if inside.is_dir():
         return inside
-    checkout = Path(__file__).resolve().parents[2] / folder
+    checkout = Path(__file__).resolve().parents[3] / folder
     if checkout.is_dir():
         return checkout
     raise ContentError(f"the packaged {folder}/ folder is missing; reinstall esi-docs")

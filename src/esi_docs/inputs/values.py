@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import date, time
 
-from esi_docs import fonts
-from esi_docs.textcheck import text_problem
+from esi_docs.inputs.textcheck import text_problem
+from esi_docs.render import fonts
 
 # ASCII digits only: Python's \d also matches fullwidth and Arabic-Indic digits.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

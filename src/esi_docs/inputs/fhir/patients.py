@@ -13,18 +13,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from esi_docs import fields as parse
 from esi_docs.errors import InputError, Problems
-from esi_docs.fhir.mapping import (
+from esi_docs.inputs import values as parse
+from esi_docs.inputs.fhir.mapping import (
     Finding,
     map_conditions,
     map_medications,
     map_patient,
     map_procedure,
 )
-from esi_docs.fhir.reader import group_by_patient, load_bundle, medication_index
-from esi_docs.options import FIELD_PARSERS, PatientOptions, parse_patient
-from esi_docs.yamlio import load_data_file
+from esi_docs.inputs.fhir.reader import group_by_patient, load_bundle, medication_index
+from esi_docs.inputs.patient import FIELD_PARSERS, PatientOptions, parse_patient
+from esi_docs.inputs.yamlio import load_data_file
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from esi_docs.errors import InputError
-from esi_docs.options import FIELD_PARSERS, PatientOptions, parse_patient
-from esi_docs.yamlio import parse_yaml, read_text
+from esi_docs.inputs.patient import FIELD_PARSERS, PatientOptions, parse_patient
+from esi_docs.inputs.yamlio import parse_yaml, read_text
 
 MAX_ROSTER_BYTES = 20_000_000  # ~100,000 rows; a day's schedule is a few hundred bytes a row
 MAX_ROWS = 100_000
@@ -108,7 +108,7 @@ def _read_bundle(path: Path, overrides: Path | None) -> list[RosterRow]:
     """Every patient of a FHIR Bundle, labelled `bundle.json Patient/<id>` (no PHI). The Bundle
     never guesses: a field it does not settle must come from the overrides, or the run stops
     with one line per patient and field."""
-    from esi_docs.fhir import patients_from_bundle  # pydantic models: load only when needed
+    from esi_docs.inputs.fhir import patients_from_bundle  # pydantic models: load only when needed
 
     patients = patients_from_bundle(path, overrides)
     return [RosterRow(f"{path} {patient.label}", dict(patient.mapping)) for patient in patients]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from esi_docs.dates import DEFAULT_PHRASES
-from esi_docs.document import CALLOUT_TIERS
+from esi_docs.content.dates import DEFAULT_PHRASES
+from esi_docs.content.document import CALLOUT_TIERS
+from esi_docs.content.sandbox import TemplateError, compile_condition, compile_text
+from esi_docs.content.search_path import display_name
 from esi_docs.errors import ContentError
-from esi_docs.resources import display_name
-from esi_docs.templating import TemplateError, compile_condition, compile_text
-from esi_docs.yamlio import LINE_KEY, parse_yaml
+from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
 
 BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")

@@ -1,4 +1,4 @@
-"""`python -m esi_docs.bench [--quick]`: how fast esi-docs prints, measured side by side.
+"""`python benchmarks/bench.py [--quick]`: how fast esi-docs prints, measured side by side.
 
 1. Warm: ms per discharge sheet in one process (median), against a plain ReportLab platypus
    script laying out the same words with the same font, header, footer and "Page N of M".
@@ -65,8 +65,8 @@ def plain_reportlab_factory(document):  # type: ignore[no-untyped-def]
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from esi_docs import document as doc
-    from esi_docs import fonts
+    from esi_docs.content import document as doc
+    from esi_docs.render import fonts
 
     fonts.register_fonts()
     body = ParagraphStyle("b", fontName=fonts.REGULAR, fontSize=12, leading=15, spaceAfter=3.6)
@@ -129,8 +129,8 @@ def plain_reportlab_factory(document):  # type: ignore[no-untyped-def]
 
 def warm(runs: int) -> dict[str, float]:
     from esi_docs.api import compose_handout, render_handout
-    from esi_docs.clinic import load_clinic
-    from esi_docs.options import parse_patient
+    from esi_docs.inputs.clinic import load_clinic
+    from esi_docs.inputs.patient import parse_patient
 
     patient = parse_patient(PATIENT, "bench")
     clinic = load_clinic(None)
@@ -185,10 +185,10 @@ _BATCH_CHILD = textwrap.dedent(
     """
     import json, os, resource, sys, threading, time
     from pathlib import Path
-    from esi_docs.audit import AuditLog
+    from esi_docs.records.audit import AuditLog
     from esi_docs.batch import BatchSettings, render_batch
-    from esi_docs.clinic import load_clinic
-    from esi_docs.roster import read_roster
+    from esi_docs.inputs.clinic import load_clinic
+    from esi_docs.inputs.roster import read_roster
 
     def descendants(root):
         children = {}
@@ -293,7 +293,7 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m esi_docs.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small runs (CI smoke test)")
     args = parser.parse_args(argv)
     runs, starts = (20, 3) if args.quick else (200, 10)

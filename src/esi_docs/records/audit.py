@@ -24,10 +24,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from esi_docs.clinic import ClinicProfile, load_clinic
-from esi_docs.compose import library
+from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError
-from esi_docs.options import NO_BLOOD_THINNER, PatientOptions
+from esi_docs.inputs.clinic import ClinicProfile, load_clinic
+from esi_docs.inputs.patient import NO_BLOOD_THINNER, PatientOptions
 
 ENV_VAR = "ESI_DOCS_AUDIT_DB"
 DB_NAME = "audit.sqlite3"

@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 
 from esi_docs.api import RenderedHandout, render_handout
-from esi_docs.audit import AuditLog, StoredRender, content_files, content_hash
-from esi_docs.clinic import parse_clinic
 from esi_docs.errors import ContentError, InputError, RenderError
-from esi_docs.options import parse_patient
+from esi_docs.inputs.clinic import parse_clinic
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.records.audit import AuditLog, StoredRender, content_files, content_hash
 
 
 def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRender]:

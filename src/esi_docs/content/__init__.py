@@ -1,0 +1,1 @@
+"""Content: the search path, content files, the sandbox, dates, compose -> Document."""

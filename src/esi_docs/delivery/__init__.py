@@ -1,0 +1,1 @@
+"""Delivery: atomic files, naming, manifest, merging, printing, FHIR DocumentReference."""

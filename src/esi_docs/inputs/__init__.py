@@ -1,0 +1,1 @@
+"""Inputs: patient, clinic, roster and FHIR readers -> validated, frozen options."""

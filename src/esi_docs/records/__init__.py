@@ -1,0 +1,1 @@
+"""Records: the audit trail and exact reprints."""

@@ -1,0 +1,1 @@
+"""Rendering: Document -> PDF. The only modules that import ReportLab."""
