@@ -51,6 +51,7 @@ def test_serves_on_loopback_by_default_without_warning(run_cli, fake_waitress):
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])  # noqa: S104
 def test_warns_loudly_when_reachable_from_the_network(run_cli, fake_waitress, host):
+    run_cli("users", "add", "ada", "--role", "admin", "--password-stdin", input="a long secret\n")
     result = run_cli("serve", "--host", host, "--port", "8080")
     assert result.exit_code == 0
     assert fake_waitress.started["host"] == host

@@ -18,6 +18,7 @@ from esi_docs.cli.lint import lint
 from esi_docs.cli.render import render
 from esi_docs.cli.reprint import reprint
 from esi_docs.cli.serve import serve
+from esi_docs.cli.users import users
 from esi_docs.errors import EsiDocsError
 
 INTERNAL_ERROR = 3
@@ -65,6 +66,7 @@ cli.add_command(lint)
 cli.add_command(batch)
 cli.add_command(history)
 cli.add_command(reprint)
+cli.add_command(users)
 
 
 def main() -> None:

@@ -314,6 +314,10 @@ class AuditLog:
         """Every record for one MRN (exact match), oldest first."""
         return self._select("WHERE mrn = ? ORDER BY id", (mrn,))
 
+    def recent(self, limit: int) -> list[StoredRender]:
+        """The newest `limit` records, newest first (the admin's audit log page)."""
+        return self._select("ORDER BY id DESC LIMIT ?", (int(limit),))
+
     def get(self, record_id: int) -> StoredRender | None:
         found = self._select("WHERE id = ?", (record_id,))
         return found[0] if found else None
