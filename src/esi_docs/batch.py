@@ -26,7 +26,7 @@ from esi_docs.delivery import manifest
 from esi_docs.delivery.atomic import write_atomic
 from esi_docs.delivery.manifest import ManifestRow
 from esi_docs.delivery.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
-from esi_docs.errors import EsiDocsError, InputError, RenderError
+from esi_docs.errors import EsiDocsError, InputError, Problem, RenderError
 from esi_docs.inputs.clinic import ClinicProfile, parse_clinic
 from esi_docs.inputs.patient import PatientOptions
 from esi_docs.inputs.roster import CheckedRow, RosterRow, check_rows
@@ -63,7 +63,7 @@ class BatchResult:
     rows: list[ManifestRow]
     manifest: Path
     merged: Path | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem | str] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -101,7 +101,7 @@ def print_result(result: BatchResult, printer: str | None) -> list[str]:
         try:
             job = print_pdf(path.read_bytes(), printer)
         except PrintError as exc:
-            result.problems.append(f"{path.name}: {exc.problems[0]}")
+            result.problems.append(exc.problems[0].within(path.name))
             break
         sent.append(f"sent {path.name} to the printer (job {job or 'queued'})")
     return sent
@@ -163,7 +163,7 @@ def _check_content(checked: list[CheckedRow], settings: BatchSettings) -> list[C
             )
             verdict[row.patient.language] = ""
         except EsiDocsError as exc:
-            verdict[row.patient.language] = "; ".join(exc.problems)
+            verdict[row.patient.language] = "; ".join(map(str, exc.problems))
     return [
         row._replace(patient=None, problems=(f"{row.label}: {verdict[row.patient.language]}",))
         if row.patient is not None and verdict[row.patient.language]
@@ -210,9 +210,9 @@ def _plan(
     return table, tasks
 
 
-def _short(problem: str, label: str) -> str:
+def _short(problem: Problem, label: str) -> str:
     """'tomorrow.csv row 57: mrn: required' -> 'mrn: required' (the row is its own column)."""
-    return problem.removeprefix(f"{label}: ")
+    return str(replace(problem, source="")) if problem.source == label else str(problem)
 
 
 def _apply(

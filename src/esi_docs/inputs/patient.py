@@ -72,6 +72,15 @@ def _optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if isinstance(value, str) and not value.strip() else parser(value)
 
 
+# The longest value each free-text field takes (what fits on the sheet), for messages.
+FIELD_LIMITS = {
+    "name": NAME_LIMIT,
+    "physician": NAME_LIMIT,
+    "mrn": SHORT_LIMIT,
+    "level": SHORT_LIMIT,
+    "blood_thinner": SHORT_LIMIT,
+}
+
 # field -> (parser, required). Required fields have no default: a missing diabetic flag must
 # never quietly become "not diabetic" on a sheet.
 FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
@@ -106,16 +115,18 @@ def parse_patient(data: Any, source: str) -> PatientOptions:
     for key in data:
         if str(key) not in FIELD_PARSERS:
             allowed = ", ".join(FIELD_PARSERS)
-            problems.add(str(key), f"unknown field; allowed fields are {allowed}")
+            problems.add(
+                str(key), f"unknown field; allowed fields are {allowed}", code="unknown_field"
+            )
     for key, (parser, required) in FIELD_PARSERS.items():
         if key not in data or data[key] is None:
             if required:
-                problems.add(key, "required")
+                problems.add(key, "required", code="required")
             continue
         try:
             parsed = parser(data[key])
         except parse.FieldError as exc:
-            problems.add(key, str(exc))
+            problems.add(key, str(exc), code=exc.code)
             continue
         if parsed is not None:
             values[key] = parsed
@@ -128,18 +139,18 @@ def _check_dates(values: dict[str, Any], problems: Problems) -> None:
     """Dates that cannot all be true together are a typing mistake, not something to print."""
     dob, procedure = values.get("dob"), values.get("procedure_date")
     if dob and dob > date.today():
-        problems.add("dob", "is in the future")
+        problems.add("dob", "is in the future", code="future")
     if dob and procedure:
         if dob > procedure:
-            problems.add("dob", "is after the procedure date")
+            problems.add("dob", "is after the procedure date", code="contradiction")
         elif (procedure.year - dob.year) > MAX_AGE_YEARS:
-            problems.add("dob", f"gives an age over {MAX_AGE_YEARS} years")
+            problems.add("dob", f"gives an age over {MAX_AGE_YEARS} years", code="too_old")
     follow_up = values.get("follow_up")
     if follow_up and procedure and follow_up < procedure:
-        problems.add("follow_up", "is before the procedure date")
+        problems.add("follow_up", "is before the procedure date", code="contradiction")
     arrival, start = values.get("arrival_time"), values.get("procedure_time")
     if arrival and start and arrival > start:
-        problems.add("arrival_time", "is after the procedure_time")
+        problems.add("arrival_time", "is after the procedure_time", code="contradiction")
 
 
 def apply_overrides(patient: PatientOptions, overrides: Mapping[str, Any]) -> PatientOptions:

@@ -17,7 +17,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode
 from yaml.reader import ReaderError
 
-from esi_docs.errors import EsiDocsError, InputError
+from esi_docs.errors import EsiDocsError, InputError, Problem
 
 MAX_DATA_BYTES = 1_000_000  # a patient or clinic file is a few hundred bytes
 MAX_DEPTH = 20  # our files nest three levels at most; deeper input is an attack or an accident
@@ -36,18 +36,19 @@ class _StrictMixin:
         event = self.peek_event()
         line = event.start_mark.line + 1
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise _StrictYamlError(f"line {line}: anchors and aliases (& and *) are not allowed")
+            raise _StrictYamlError(line, "anchors and aliases (& and *) are not allowed")
         tag = getattr(event, "tag", None)
         if self.allowed_tags is not None and tag not in self.allowed_tags:
             raise _StrictYamlError(
-                f"line {line}: YAML tags such as !!binary or !!int are not allowed; "
-                "write the value as plain text"
+                line,
+                "YAML tags such as !!binary or !!int are not allowed; "
+                "write the value as plain text",
             )
         # Checked here, before PyYAML's recursive composer can hit Python's recursion limit.
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _StrictYamlError(f"line {line}: nested more than {MAX_DEPTH} levels deep")
+                raise _StrictYamlError(line, f"nested more than {MAX_DEPTH} levels deep")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -59,16 +60,21 @@ class _StrictMixin:
                 key = self.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool | type(None)):
                     line = key_node.start_mark.line + 1
-                    raise _StrictYamlError(f"line {line}: a key must be a plain word")
+                    raise _StrictYamlError(line, "a key must be a plain word")
                 if key in seen:
                     line = key_node.start_mark.line + 1
-                    raise _StrictYamlError(f"line {line}: duplicate key '{key}'")
+                    raise _StrictYamlError(line, f"duplicate key '{key}'")
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
 class _StrictYamlError(Exception):
-    """Internal: carries a message already free of file content."""
+    """Internal: carries a line and a message already free of file content."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 class DataLoader(_StrictMixin, yaml.SafeLoader):
@@ -109,9 +115,9 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
     try:
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - our SafeLoader subclass
     except _StrictYamlError as exc:
-        raise error_type(f"{source}: {exc}") from None
+        raise error_type(Problem(source, text=exc.message, code="yaml", line=exc.line)) from None
     except ConstructorError as exc:
-        raise error_type(f"{source}: {_describe(exc)}") from None
+        raise error_type(_describe(exc, source)) from None
     except ReaderError as exc:
         # PyYAML refuses control characters (NUL, ESC ...) before parsing; name the code point.
         raise error_type(
@@ -121,18 +127,17 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
             else f"{source}: not readable as YAML text"
         ) from None
     except yaml.YAMLError as exc:
-        raise error_type(f"{source}: {_describe(exc)}") from None
+        raise error_type(_describe(exc, source)) from None
     except RecursionError:  # a safety net: MAX_DEPTH normally stops deep input first
         raise error_type(f"{source}: nested too deeply") from None
 
 
-def _describe(exc: yaml.YAMLError) -> str:
+def _describe(exc: yaml.YAMLError, source: str) -> Problem:
     """PyYAML's own str() quotes the offending text, which may be patient data."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or "not valid YAML"
-    if mark is not None:
-        return f"line {mark.line + 1}: not valid YAML ({problem})"
-    return f"not valid YAML ({problem})"
+    line = mark.line + 1 if mark is not None else None
+    return Problem(source, text=f"not valid YAML ({problem})", code="yaml", line=line)
 
 
 def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
