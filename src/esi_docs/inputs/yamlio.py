@@ -111,7 +111,9 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
     loader_class = DataLoader if strings_only else ContentLoader
     error_type = InputError if strings_only else EsiDocsError
     if len(text) > limit:
-        raise error_type(f"{source}: {len(text):,} characters; the limit is {limit:,}")
+        raise error_type(
+            Problem(str(source), text=f"{len(text):,} characters; the limit is {limit:,}")
+        )
     try:
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - our SafeLoader subclass
     except _StrictYamlError as exc:
@@ -120,16 +122,16 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
         raise error_type(_describe(exc, source)) from None
     except ReaderError as exc:
         # PyYAML refuses control characters (NUL, ESC ...) before parsing; name the code point.
-        raise error_type(
-            f"{source}: character {exc.position + 1}: U+{exc.character:04X} is not allowed "
-            "in a YAML file"
+        text = (
+            f"character {exc.position + 1}: U+{exc.character:04X} is not allowed in a YAML file"
             if isinstance(exc.character, int)
-            else f"{source}: not readable as YAML text"
-        ) from None
+            else "not readable as YAML text"
+        )
+        raise error_type(Problem(source, text=text)) from None
     except yaml.YAMLError as exc:
         raise error_type(_describe(exc, source)) from None
     except RecursionError:  # a safety net: MAX_DEPTH normally stops deep input first
-        raise error_type(f"{source}: nested too deeply") from None
+        raise error_type(Problem(str(source), text="nested too deeply")) from None
 
 
 def _describe(exc: yaml.YAMLError, source: str) -> Problem:
@@ -146,23 +148,25 @@ def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(f"{source}: file is {size:,} bytes; the limit is {limit:,}")
+            raise InputError(
+                Problem(str(source), text=f"file is {size:,} bytes; the limit is {limit:,}")
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{source}: file not found") from None
+        raise InputError(Problem(str(source), text="file not found")) from None
     except IsADirectoryError:
-        raise InputError(f"{source}: is a folder, not a file") from None
+        raise InputError(Problem(str(source), text="is a folder, not a file")) from None
     except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
+        raise InputError(Problem(str(source), text="permission denied")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(Problem(str(source), text=f"not UTF-8 text (byte {exc.start})")) from None
 
 
 def load_data_file(path: Path, *, limit: int = MAX_DATA_BYTES) -> Any:
     """Load a patient, roster or clinic YAML file with every scalar as its exact string."""
     data = parse_yaml(read_text(path, limit=limit), str(path), strings_only=True)
     if data is None:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(Problem(str(path), text="the file is empty"))
     return data
