@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from esi_docs.errors import InputError
+from esi_docs.api import compose_handout
+from esi_docs.errors import ContentError, InputError
 from esi_docs.inputs.fhir import Origin, patients_from_bundle, provenance_record
 from tests.fhir_helpers import (
     ATC,
@@ -109,12 +110,16 @@ def test_preferred_language(tmp_path, tag, language):
 
 
 def test_a_language_without_content_is_refused(tmp_path):
+    """The Bundle's language is taken as sent; the content search path decides whether the
+    clinic has it (one source of truth), and the refusal names the field."""
     bundle = single()
     resource(bundle, "Patient")["communication"][0]["language"]["coding"][0]["code"] = "fr"
-    assert problems(tmp_path, bundle) == [
-        "bundle.json: language: Patient/p1.communication[0].language: 'fr' is not one of en, "
-        "es; give it in --patient overrides.yaml"
-    ]
+    mapping = mapped(tmp_path, bundle).mapping
+    assert mapping["language"] == "fr"
+    with pytest.raises(ContentError) as caught:
+        compose_handout("discharge", {**mapping, "blood_thinner": "none"})
+    [problem] = caught.value.problems
+    assert (problem.field, problem.text) == ("language", "'fr' has no content; available: en, es")
 
 
 def test_no_communication_leaves_the_default_language(tmp_path):

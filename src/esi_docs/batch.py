@@ -220,7 +220,7 @@ def _apply(
 ) -> None:
     entries = [o.entry for o in outcomes if o.entry is not None]
     if audit is not None and entries:
-        audit.add(entries, templates=templates)
+        audit.add(entries)
     for outcome in outcomes:
         row = result.rows[outcome.index]
         if outcome.error:
@@ -359,18 +359,16 @@ def _render_task(settings: BatchSettings, task: _Task) -> _Outcome:
         return _Outcome(task.index, task.label, None, error)
     except Exception as exc:  # an unexpected error may quote patient data: its type only
         return _Outcome(task.index, task.label, None, f"internal error ({type(exc).__name__})")
-    entry = make_entry(
-        rendered,
-        handout=settings.handout,
-        patient=task.patient,
-        clinic=settings.clinic,
-        operator=settings.operator,
-        options=_options(settings),
-    )
+    entry = _without_sent_blobs(make_entry(rendered, operator=settings.operator, source="batch"))
     return _Outcome(task.index, task.label, entry, "")
 
 
-def _options(settings: BatchSettings) -> dict[str, object]:
-    """What the audit trail needs to rebuild this PDF (besides patient, clinic, content)."""
-    templates = str(settings.templates) if settings.templates else None
-    return {"paper": settings.paper, "source": "batch", "templates": templates}
+_sent_blobs: set[str] = set()  # per worker process: content bytes already sent to the parent
+
+
+def _without_sent_blobs(entry: AuditEntry) -> AuditEntry:
+    """Each content file's bytes travel to the parent once per worker, not once per sheet: the
+    parent stores them with the first record that used them."""
+    fresh = {sha: data for sha, data in entry.blobs.items() if sha not in _sent_blobs}
+    _sent_blobs.update(fresh)
+    return replace(entry, blobs=fresh)

@@ -173,7 +173,7 @@ def test_an_unexpected_exception_shows_only_its_type(run_cli, canary_file, tmp_p
     def explode(*args, **kwargs):
         raise RuntimeError(f"boom {CANARY_NAME} CANARY-0042")
 
-    monkeypatch.setattr(esi_docs.content.compose.ContentLibrary, "compose", explode)
+    monkeypatch.setattr(esi_docs.content.compose.ContentLibrary, "build", explode)
     monkeypatch.delenv("ESI_DOCS_DEBUG", raising=False)
     result = run_cli(
         "render", "discharge", "--patient", str(canary_file), "-o", str(tmp_path / "o")

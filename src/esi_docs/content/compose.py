@@ -32,6 +32,7 @@ from esi_docs.content.document import (
 from esi_docs.content.files import (
     BlockSpec,
     Condition,
+    ContentSource,
     LanguagePack,
     Recipe,
     SectionSpec,
@@ -48,7 +49,7 @@ from esi_docs.content.sandbox import (
     render_text,
 )
 from esi_docs.content.search_path import ContentPaths
-from esi_docs.errors import ContentError, InputError
+from esi_docs.errors import ContentError, InputError, Problem
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
 
@@ -85,7 +86,8 @@ class ContentLibrary:
             path = self.paths.section(language, "_language")
             if path is None:
                 known = ", ".join(self.paths.languages())
-                raise ContentError(f"language '{language}' has no content; available: {known}")
+                text = f"'{language}' has no content; available: {known}"
+                raise ContentError(Problem(field="language", text=text, code="choice"))
             return load_language(path, language)
 
         return self._cached(("language", language), load)
@@ -111,6 +113,20 @@ class ContentLibrary:
         large_print: bool | None = None,
     ) -> Document:
         """Build the Document for one handout; raises ContentError on a content mistake."""
+        return self.build(
+            handout, patient, clinic, language=language, large_print=large_print
+        ).document
+
+    def build(
+        self,
+        handout: str,
+        patient: PatientOptions | None,
+        clinic: ClinicProfile,
+        *,
+        language: str | None = None,
+        large_print: bool | None = None,
+    ) -> Composed:
+        """The Document and the content files it was made from (for the audit trail)."""
         recipe = self.recipe(handout)
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
@@ -122,9 +138,26 @@ class ContentLibrary:
         # the text can loop for ever.
         try:
             with deadline():
-                return _compose(recipe, pack, sections, patient, clinic, large_print)
+                document = _compose(recipe, pack, sections, patient, clinic, large_print)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
             raise ContentError(f"{recipe.file}: {exc.message}") from None
+        sources = (recipe.source, pack.source, *(s.source for s in sections))
+        return Composed(document, sources)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A Document with the content files (name, SHA-256, bytes) it was composed from, in the
+    order of Document.content_hash: recipe, language pack, then sections in recipe order."""
+
+    document: Document
+    sources: tuple[ContentSource, ...]
+
+
+def content_hash(sources: tuple[ContentSource, ...] | list[ContentSource]) -> str:
+    """Document.content_hash for these sources: one SHA-256 over the files' SHA-256s."""
+    joined = "".join(source.sha256 for source in sources)
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _compose(
@@ -151,7 +184,7 @@ def _compose(
             f"date pattern ({type(exc).__name__})"
         ) from None
     composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
-    digest = _digest(recipe, pack, sections)
+    digest = content_hash([recipe.source, pack.source, *(s.source for s in sections)])
     return Document(
         title=_label(pack, recipe.title_label),
         language=language,
@@ -194,11 +227,6 @@ def _label(pack: LanguagePack, key: str) -> str:
         return pack.labels[key]
     except KeyError:
         raise ContentError(f"{pack.file}: labels: '{key}' is missing") from None
-
-
-def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> str:
-    joined = "".join([recipe.digest, pack.digest, *(s.digest for s in sections)])
-    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
@@ -340,4 +368,4 @@ def _row(row: Any, width: int) -> tuple[Markup, ...]:
     return tuple(Markup.escape(str(v)) for v in values[:width])
 
 
-__all__ = ["ContentLibrary", "UndefinedError", "library"]
+__all__ = ["Composed", "ContentLibrary", "UndefinedError", "content_hash", "library"]

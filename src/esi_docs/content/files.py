@@ -8,7 +8,7 @@ the sandbox. What depends on a patient is checked when the Document is composed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -23,6 +23,17 @@ BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
 _BLOCK_KEYS = {"id", "type", "when", "text", "items", "title", "tier", "columns", "rows"}
 _MAX_CONTENT_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    """One content file as compose used it: its name in a --templates layout
+    (`en/going_home.yaml`, `handouts/discharge.yaml`), SHA-256 and bytes. The audit trail
+    stores exactly these, so a reprint never re-reads (possibly changed) files from disk."""
+
+    name: str
+    sha256: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,11 @@ class SectionSpec:
     title: Text | None
     when: Condition | None
     blocks: tuple[BlockSpec, ...]
-    digest: str
+    source: ContentSource
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,11 @@ class LanguagePack:
     date_phrases: dict[str, str]
     short_date_format: str
     brief_date_format: str
-    digest: str
+    source: ContentSource
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 @dataclass(frozen=True)
@@ -92,9 +111,13 @@ class Recipe:
     title_label: str
     requires_patient: bool
     sections: tuple[str, ...]
-    digest: str
+    source: ContentSource
     # "past_or_today" (discharge), "today_or_future" (a letter before the procedure) or "any"
     procedure_date: str = "any"
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 PROCEDURE_DATE_RULES = ("any", "past_or_today", "today_or_future")
@@ -115,8 +138,8 @@ class Place:
         return ContentError(Problem(self.file, self.field, text, code, self.line))
 
 
-def _read(path: Traversable) -> tuple[Any, str, str]:
-    """Parse a content file; return its data, display name and SHA-256."""
+def _read(path: Traversable) -> tuple[Any, str, ContentSource]:
+    """Parse a content file; return its data, display name and what it was made from."""
     name = display_name(path)
     raw = path.read_bytes()
     if len(raw) > _MAX_CONTENT_BYTES:
@@ -128,7 +151,7 @@ def _read(path: Traversable) -> tuple[Any, str, str]:
     data = parse_yaml(text, name, strings_only=False)
     if not isinstance(data, dict):
         raise Place(name).error("must be a mapping of key: value lines")
-    return data, name, hashlib.sha256(raw).hexdigest()
+    return data, name, ContentSource(name, hashlib.sha256(raw).hexdigest(), raw)
 
 
 def _require(data: dict, key: str, name: str, kind: type = str) -> Any:
@@ -166,7 +189,7 @@ def _condition(source: Any, where: Place) -> Condition | None:
 
 
 def load_recipe(path: Traversable, name: str) -> Recipe:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     sections = _require(data, "sections", file, list)
     rule = str(data.get("procedure_date", "any"))
     if rule not in PROCEDURE_DATE_RULES:
@@ -179,13 +202,13 @@ def load_recipe(path: Traversable, name: str) -> Recipe:
         title_label=_require(data, "title", file, str),
         requires_patient=bool(data.get("requires_patient", True)),
         sections=tuple(str(s) for s in sections),
-        digest=digest,
+        source=source,
         procedure_date=rule,
     )
 
 
 def load_language(path: Traversable, language: str) -> LanguagePack:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     labels = _require(data, "labels", file, dict)
     return LanguagePack(
         language=language,
@@ -197,7 +220,7 @@ def load_language(path: Traversable, language: str) -> LanguagePack:
         date_phrases=_date_phrases(data, file),
         short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
         brief_date_format=str(data.get("brief_date_format", "M/d")),
-        digest=digest,
+        source=source,
     )
 
 
@@ -211,7 +234,7 @@ def _date_phrases(data: dict, file: str) -> dict[str, str]:
 
 
 def load_section(path: Traversable, name: str) -> SectionSpec:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     for key in REVIEW_KEYS:
         _require(data, key, file, object)
     blocks = _require(data, "blocks", file, list)
@@ -225,7 +248,7 @@ def load_section(path: Traversable, name: str) -> SectionSpec:
         title=_text(title, Place(file, data[LINE_KEY], "title")) if title else None,
         when=_condition(data.get("when"), Place(file, data[LINE_KEY])),
         blocks=specs,
-        digest=digest,
+        source=source,
     )
 
 

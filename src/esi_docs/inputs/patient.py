@@ -19,7 +19,6 @@ from esi_docs.inputs.yamlio import load_data_file
 APPROACHES = ("interlaminar", "transforaminal", "caudal")
 REGIONS = ("cervical", "thoracic", "lumbar")
 SIDES = ("left", "right", "both")
-LANGUAGES = ("en", "es")
 NO_BLOOD_THINNER = "none"
 NAME_LIMIT = 100  # characters; documented in the README, and wraps inside the margins
 SHORT_LIMIT = 40
@@ -51,6 +50,33 @@ class PatientOptions:
     def as_context(self) -> dict[str, Any]:
         """The names templates and `when:` conditions see."""
         return asdict(self)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The patient file's mapping: its keys, each value in the text form the file takes
+        (lists stay lists). `parse_patient` reads it back to an equal PatientOptions; the
+        roster, FHIR, the form, the audit trail and reprint all speak this one form."""
+        values: dict[str, Any] = {}
+        for item in fields(self):
+            text = _as_text(getattr(self, item.name))
+            if text is not None:
+                values[item.name] = text
+        values["blood_thinner"] = self.blood_thinner or NO_BLOOD_THINNER
+        return values
+
+
+def _as_text(value: Any) -> Any:
+    """One value as a patient file writes it; None for an optional value that is not set."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_as_text(v) for v in value]
+    return str(value)
 
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
@@ -99,7 +125,7 @@ FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "follow_up": (_optional(parse.as_date), False),
     "procedure_time": (_optional(parse.as_time), False),
     "arrival_time": (_optional(parse.as_time), False),
-    "language": (_choice(LANGUAGES), False),
+    "language": (parse.as_language, False),
     "large_print": (parse.as_flag, False),
 }
 assert set(FIELD_PARSERS) == {f.name for f in fields(PatientOptions)}

@@ -18,6 +18,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 # Plain decimal numbers: int()/float() would also take "1_000", "nan", "inf" and "１２".
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# A content folder's name: an ISO 639 code. Which languages exist is the content search path's
+# to say (checked when the handout is composed), not a list kept here.
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 _TRUE = {"true", "yes"}
 _FALSE = {"false", "no"}
 
@@ -94,6 +97,16 @@ def as_choice(value: object, allowed: tuple[str, ...]) -> str:
         f"'{shown}' is not one of {', '.join(allowed)}",
         "required" if not str(shown).strip() else "choice",
     )
+
+
+def as_language(value: object) -> str:
+    """A language code such as en or es (lower case); whether content exists for it is checked
+    against the content search path when the handout is composed."""
+    word = value.strip().lower() if isinstance(value, str) else ""
+    if not _LANGUAGE.fullmatch(word):
+        code = "required" if not word else "format"
+        raise FieldError("is not a language code such as en or es", code)
+    return word
 
 
 def as_number(value: object, *, minimum: float, maximum: float, integer: bool) -> float | int:
