@@ -34,6 +34,7 @@ from esi_docs.content.files import (
     Condition,
     ContentSource,
     LanguagePack,
+    Place,
     Recipe,
     SectionSpec,
     Text,
@@ -140,7 +141,7 @@ class ContentLibrary:
             with deadline():
                 document = _compose(recipe, pack, sections, patient, clinic, large_print)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
-            raise ContentError(f"{recipe.file}: {exc.message}") from None
+            raise Place(recipe.file).error(exc.message) from None
         sources = (recipe.source, pack.source, *(s.source for s in sections))
         return Composed(document, sources)
 
@@ -179,9 +180,8 @@ def _compose(
         context = _context(patient, clinic, pack) | {"language": language, "large_print": large}
         header = _header(patient, clinic, pack)
     except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
-        raise ContentError(
-            f"{pack.file}: date_format, short_date_format or time_format: not a usable "
-            f"date pattern ({type(exc).__name__})"
+        raise Place(pack.file, None, "date_format, short_date_format or time_format").error(
+            f"not a usable date pattern ({type(exc).__name__})"
         ) from None
     composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
     digest = content_hash([recipe.source, pack.source, *(s.source for s in sections)])
@@ -226,7 +226,7 @@ def _label(pack: LanguagePack, key: str) -> str:
     try:
         return pack.labels[key]
     except KeyError:
-        raise ContentError(f"{pack.file}: labels: '{key}' is missing") from None
+        raise Place(pack.file, None, "labels").error(f"'{key}' is missing") from None
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
@@ -277,51 +277,51 @@ def _header(
     return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
 
 
-def _fail(where: str, exc: BaseException, context: dict[str, Any]) -> ContentError:
+def _fail(where: Place, exc: BaseException, context: dict[str, Any]) -> ContentError:
     """A content error naming file and line; patient values in the library's text are hidden."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     for key in _PHI_FIELDS:
         value = context.get(key)
         if value and len(str(value)) >= 3:
             message = message.replace(str(value), "[patient data]")
-    return ContentError(f"{where}: {message}")
+    return where.error(message)
 
 
-def _applies(condition: Condition | None, context: dict[str, Any], where: str) -> bool:
+def _applies(condition: Condition | None, context: dict[str, Any], where: Place) -> bool:
     if condition is None:
         return True
     try:
         return bool(condition.test(**context))
     except RENDER_ERRORS as exc:
-        raise _fail(f"{where}: when: {condition.source}", exc, context) from None
+        raise _fail(where.at(f"when: {condition.source}"), exc, context) from None
 
 
-def _fill(text: Text, context: dict[str, Any], where: str) -> Markup:
+def _fill(text: Text, context: dict[str, Any], where: Place) -> Markup:
     try:
         filled = render_text(text.template, context).strip()
     except RENDER_ERRORS as exc:
         raise _fail(where, exc, context) from None
     problem = markup_problem(filled)
     if problem:
-        raise ContentError(f"{where}: {problem}")
+        raise where.error(problem)
     return Markup(filled)  # noqa: S704 - autoescaped output, tags checked above
 
 
 def _section(spec: SectionSpec, context: dict[str, Any]) -> Section | None:
-    if not _applies(spec.when, context, spec.file):
+    if not _applies(spec.when, context, Place(spec.file)):
         return None
     blocks = tuple(
         b
-        for b in (_block(block, context, f"{spec.file}:{block.line}") for block in spec.blocks)
+        for b in (_block(block, context, Place(spec.file, block.line)) for block in spec.blocks)
         if b is not None
     )
     if not blocks:
         return None
-    title = _fill(spec.title, context, f"{spec.file}: title") if spec.title else None
+    title = _fill(spec.title, context, Place(spec.file, None, "title")) if spec.title else None
     return Section(title, blocks)
 
 
-def _items(block: BlockSpec, context: dict[str, Any], where: str) -> tuple[Markup, ...]:
+def _items(block: BlockSpec, context: dict[str, Any], where: Place) -> tuple[Markup, ...]:
     return tuple(
         _fill(item.text, context, where)
         for item in block.items
@@ -329,9 +329,9 @@ def _items(block: BlockSpec, context: dict[str, Any], where: str) -> tuple[Marku
     )
 
 
-def _block(block: BlockSpec, context: dict[str, Any], where: str) -> Block | None:
+def _block(block: BlockSpec, context: dict[str, Any], where: Place) -> Block | None:
     """One block, or None when it does not apply (or would print empty)."""
-    where = f"{where}: {block.id}"
+    where = where.at(block.id)
     if not _applies(block.when, context, where):
         return None
     items = _items(block, context, where)
@@ -348,15 +348,15 @@ def _block(block: BlockSpec, context: dict[str, Any], where: str) -> Block | Non
     return _table(block, context, where)
 
 
-def _table(block: BlockSpec, context: dict[str, Any], where: str) -> Table | None:
+def _table(block: BlockSpec, context: dict[str, Any], where: Place) -> Table | None:
     columns = tuple(_fill(c, context, where) for c in block.columns)
     try:
         rows = block.rows.test(**context) if block.rows else []
         rows = list(rows)
     except RENDER_ERRORS as exc:
-        raise _fail(f"{where}: rows", exc, context) from None
+        raise _fail(where.at("rows"), exc, context) from None
     if len(rows) > MAX_TABLE_ROWS:
-        raise ContentError(f"{where}: rows: {len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
+        raise where.at("rows").error(f"{len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
     cells = tuple(_row(row, len(columns)) for row in rows)
     return Table(columns, cells) if cells else None
 
