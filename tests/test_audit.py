@@ -16,7 +16,7 @@ from esi_docs.api import render_handout
 from esi_docs.content.search_path import ContentPaths
 from esi_docs.inputs.clinic import load_clinic
 from esi_docs.inputs.patient import parse_patient
-from esi_docs.records.audit import AuditLog, patient_values
+from esi_docs.records.audit import AuditLog
 from tests.conftest import TYPICAL, pdf_text, write_yaml
 
 
@@ -122,14 +122,11 @@ def test_reprint_fails_clearly_when_the_old_content_is_gone(run_cli, tmp_path, p
     _render(run_cli, tmp_path, "--templates", str(content))
     with sqlite3.connect(private_audit_db) as conn:
         conn.execute("DELETE FROM content_blobs")
-    # Unchanged content on disk: the reprint still works from it.
-    assert run_cli("reprint", "1", "-o", str(tmp_path / "ok.pdf")).exit_code == 0
-    _edit(content)
+    # Reprint never falls back to what is on disk now: only the stored bytes are the sheet.
     target = tmp_path / "again.pdf"
     result = run_cli("reprint", "1", "-o", str(target))
     assert result.exit_code == 2
-    assert "audit record 1: the content has changed since it was printed" in result.stderr
-    assert "the old version is not stored" in result.stderr
+    assert "audit record 1: the content files it was printed from are not stored" in result.stderr
     assert not target.exists()
 
 
@@ -152,10 +149,10 @@ def test_reprint_of_a_missing_record(run_cli, tmp_path):
 
 def test_record_api_returns_ids_and_patient_values_round_trip(tmp_path):
     patient = parse_patient({**TYPICAL, "procedure_time": "09:05", "side": "left"}, "p")
-    assert parse_patient(patient_values(patient), "again") == patient
+    assert parse_patient(patient.to_mapping(), "again") == patient
     rendered = render_handout("discharge", patient)
     log = AuditLog(tmp_path / "a.db")
-    ids = [log.record(rendered=rendered, handout="discharge", patient=patient) for _ in "ab"]
+    ids = [log.record(rendered) for _ in "ab"]
     assert ids == [1, 2]
     assert log.get(2).clinic["name"] == load_clinic(None).name
 
@@ -174,7 +171,7 @@ WRITER = textwrap.dedent(
     print("ready", flush=True)
     sys.stdin.readline()  # start together
     for _ in range(int(sys.argv[3])):
-        log.record(rendered=rendered, handout="discharge", patient=patient, operator="w")
+        log.record(rendered, operator="w")
     """
 )
 
@@ -216,7 +213,7 @@ def test_batch_records_its_own_templates_so_reprint_survives_an_update(run_cli, 
     assert run_cli("batch", "pre-procedure", *args, "--operator", "eve").exit_code == 0
     [record] = AuditLog(Path(os.environ["ESI_DOCS_AUDIT_DB"])).history("0099001")
     assert record.operator == "eve" and record.options["source"] == "batch"
-    assert record.options["large_print"] is True  # the row's large_print, as rendered
+    assert record.patient["large_print"] == "true"  # the row's large_print, as rendered
     _edit(content)
     again = tmp_path / "again.pdf"
     assert run_cli("reprint", str(record.id), "-o", str(again)).exit_code == 0
@@ -227,9 +224,9 @@ def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path)
     patient = parse_patient(TYPICAL, "p")
     rendered = render_handout("discharge", patient, paper="a4", large_print=True)
     log = AuditLog(tmp_path / "a.db")
-    record_id = log.record(rendered=rendered, handout="discharge", patient=patient)
+    record_id = log.record(rendered)
     stored = log.get(record_id).options
-    assert (stored["paper"], stored["large_print"], stored["language"]) == ("a4", True, "en")
+    assert (stored["paper"], stored["large_print"], stored["format"]) == ("a4", True, "pdf")
     from esi_docs.records.reprint import reprint
 
     assert reprint(log, record_id)[0].pdf == rendered.pdf

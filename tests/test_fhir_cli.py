@@ -259,5 +259,5 @@ def test_a_flood_of_problems_is_cut_to_the_first_fifty(tmp_path):
     path = write(tmp_path / "bundle.json", bundle)
     with pytest.raises(InputError) as caught:
         patients_from_bundle(path)
-    assert len(caught.value.problems) == 51
-    assert caught.value.problems[-1] == f"{path}: ... and 10 more problems"
+    assert len(caught.value.lines()) == 51
+    assert caught.value.lines()[-1] == f"{path}: ... and 10 more problems"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from esi_docs.errors import InputError
+from esi_docs.api import compose_handout
+from esi_docs.errors import ContentError, InputError
 from esi_docs.inputs.fhir import Origin, patients_from_bundle, provenance_record
 from tests.fhir_helpers import (
     ATC,
@@ -37,7 +38,7 @@ def problems(tmp_path, bundle, overrides=None):
     path = write(tmp_path / "bundle.json", bundle)
     with pytest.raises(InputError) as caught:
         patients_from_bundle(path, overrides)
-    return [p.replace(str(path), "bundle.json") for p in caught.value.problems]
+    return [p.replace(str(path), "bundle.json") for p in caught.value.lines()]
 
 
 def test_single_patient_maps_every_field_it_holds(tmp_path):
@@ -109,12 +110,16 @@ def test_preferred_language(tmp_path, tag, language):
 
 
 def test_a_language_without_content_is_refused(tmp_path):
+    """The Bundle's language is taken as sent; the content search path decides whether the
+    clinic has it (one source of truth), and the refusal names the field."""
     bundle = single()
     resource(bundle, "Patient")["communication"][0]["language"]["coding"][0]["code"] = "fr"
-    assert problems(tmp_path, bundle) == [
-        "bundle.json: language: Patient/p1.communication[0].language: 'fr' is not one of en, "
-        "es; give it in --patient overrides.yaml"
-    ]
+    mapping = mapped(tmp_path, bundle).mapping
+    assert mapping["language"] == "fr"
+    with pytest.raises(ContentError) as caught:
+        compose_handout("discharge", {**mapping, "blood_thinner": "none"})
+    [problem] = caught.value.problems
+    assert (problem.field, problem.text) == ("language", "'fr' has no content; available: en, es")
 
 
 def test_no_communication_leaves_the_default_language(tmp_path):
@@ -405,11 +410,11 @@ def test_overrides_file_is_checked_on_its_own(tmp_path):
     overrides.write_text("sedation: maybe\nfavourite_colour: blue\n")
     with pytest.raises(InputError) as caught:
         patients_from_bundle(FHIR_DIR / "single_patient.json", overrides)
-    assert [p.split(": ", 2)[1:] for p in caught.value.problems] == [
+    assert [p.split(": ", 2)[1:] for p in caught.value.lines()] == [
         ["sedation", "'maybe' is not one of true, false"],
-        ["favourite_colour", caught.value.problems[1].split(": ", 2)[2]],
+        ["favourite_colour", caught.value.lines()[1].split(": ", 2)[2]],
     ]
-    assert caught.value.problems[1].startswith(f"{overrides}: favourite_colour: unknown field")
+    assert caught.value.lines()[1].startswith(f"{overrides}: favourite_colour: unknown field")
 
 
 # --- Several patients ----------------------------------------------------------------------
@@ -420,7 +425,7 @@ def test_a_bundle_of_several_patients_gives_one_mapping_each(tmp_path):
         patients_from_bundle(FHIR_DIR / "clinic_day.json")
     source = f"{FHIR_DIR / 'clinic_day.json'}: Patient/p1"
     hint = "give it in --patient overrides.yaml (for this patient only: under Patient/p1:)"
-    assert caught.value.problems == [
+    assert caught.value.lines() == [
         f"{source}: sedation: not in the Bundle; {hint}",
         f"{source}: blood_thinner: not in the Bundle; {hint}",
     ]
@@ -493,4 +498,4 @@ def test_bad_patient_sections(tmp_path, text, problem):
     overrides.write_text(text)
     with pytest.raises(InputError) as caught:
         patients_from_bundle(FHIR_DIR / "clinic_day.json", overrides)
-    assert caught.value.problems[0].startswith(f"{overrides}: {problem}")
+    assert caught.value.lines()[0].startswith(f"{overrides}: {problem}")

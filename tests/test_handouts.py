@@ -45,7 +45,7 @@ def test_without_any_time_the_letter_states_the_minutes_early():
 def test_arrival_after_the_procedure_time_is_refused():
     with pytest.raises(InputError) as caught:
         parse_patient(TYPICAL | {"procedure_time": "09:00", "arrival_time": "10:00"}, "p.yaml")
-    assert "p.yaml: arrival_time: is after the procedure_time" in caught.value.problems
+    assert "p.yaml: arrival_time: is after the procedure_time" in caught.value.lines()
 
 
 def test_fasting_hours_from_the_clinic_reach_the_letter():
@@ -133,13 +133,13 @@ def test_no_blood_thinner_no_section():
 def test_bad_hold_table(hold, message):
     with pytest.raises(EsiDocsError) as caught:
         parse_clinic({"blood_thinner_hold": hold}, "c")
-    assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
+    assert any(p.startswith(message) for p in caught.value.lines()), caught.value.lines()
 
 
 def test_bad_flag_in_the_protocol_is_refused():
     with pytest.raises(EsiDocsError) as caught:
         parse_clinic({"protocol": {"driver_required": "sometimes"}}, "c")
-    assert caught.value.problems == [
+    assert caught.value.lines() == [
         "c: protocol.driver_required: 'sometimes' is not one of true, false"
     ]
 

@@ -28,9 +28,9 @@ def test_yaml_keeps_every_scalar_as_written():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: 1\na: 2\n", "p.yaml: line 2: duplicate key 'a'"),
-        ("a: &x 1\nb: *x\n", "p.yaml: line 1: anchors and aliases (& and *) are not allowed"),
-        ("a: [1\n", "p.yaml: line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"),
+        ("a: 1\na: 2\n", "p.yaml:2: duplicate key 'a'"),
+        ("a: &x 1\nb: *x\n", "p.yaml:1: anchors and aliases (& and *) are not allowed"),
+        ("a: [1\n", "p.yaml:2: not valid YAML (expected ',' or ']', but got '<stream end>')"),
     ],
 )
 def test_yaml_refusals_name_the_line(text, message):
@@ -89,13 +89,13 @@ def test_blood_thinner_none_means_no_drug(typical):
 def test_bad_patient_field(typical, field, value, message):
     with pytest.raises(InputError) as caught:
         parse_patient(typical | {field: value}, "patient.yaml")
-    assert f"patient.yaml: {field}: {message}" in caught.value.problems
+    assert f"patient.yaml: {field}: {message}" in caught.value.lines()
 
 
 def test_unknown_field_is_reported_with_the_allowed_ones(typical):
     with pytest.raises(InputError) as caught:
         parse_patient(typical | {"diabetc": "true"}, "patient.yaml")
-    assert caught.value.problems[0].startswith(
+    assert caught.value.lines()[0].startswith(
         "patient.yaml: diabetc: unknown field; allowed fields are name, dob, mrn,"
     )
 
@@ -103,7 +103,7 @@ def test_unknown_field_is_reported_with_the_allowed_ones(typical):
 def test_all_problems_reported_together(typical):
     with pytest.raises(InputError) as caught:
         parse_patient(typical | {"approach": "x", "region": "y", "sedation": "z"}, "p.yaml")
-    assert len(caught.value.problems) == 3
+    assert len(caught.value.lines()) == 3
 
 
 def test_packaged_clinic_defaults_are_the_documented_ones():
@@ -139,7 +139,7 @@ def test_clinic_file_layers_over_defaults():
 def test_bad_clinic_protocol(protocol, message):
     with pytest.raises(EsiDocsError) as caught:
         parse_clinic({"protocol": protocol}, "c.yaml")
-    assert caught.value.problems[0].startswith(message)
+    assert caught.value.lines()[0].startswith(message)
 
 
 def test_clinic_profile_round_trips_through_its_data_form():

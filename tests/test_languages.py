@@ -119,7 +119,7 @@ def test_a_missing_translation_is_an_error_never_english(tmp_path):
     assert "Only in English." in doc.document_text(compose_handout("extra", templates=templates))
     with pytest.raises(ContentError) as caught:
         compose_handout("extra", templates=templates, language="es")
-    assert caught.value.problems == [
+    assert caught.value.lines() == [
         "es/only_english.yaml: missing (no translation for this section)"
     ]
 
@@ -130,7 +130,7 @@ def test_a_missing_label_is_an_error_never_english(tmp_path):
     templates = override(tmp_path, {"es/_language.yaml": pack})
     with pytest.raises(ContentError) as caught:
         render_handout("guide", None, templates=templates, language="es")
-    assert caught.value.problems == ["es/_language.yaml: labels: 'guide_title' is missing"]
+    assert caught.value.lines() == ["es/_language.yaml: labels: 'guide_title' is missing"]
 
 
 # --- large print ------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_a_table_too_wide_for_the_page_is_an_error_not_an_overflow():
     table = doc.Table(tuple(doc.Markup("Supercalifragilistic") for _ in range(6)), ())
     with pytest.raises(RenderError) as caught:
         column_widths(table, 18, 525)
-    assert "too wide for the page at this text size" in caught.value.problems[0]
+    assert "too wide for the page at this text size" in caught.value.lines()[0]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

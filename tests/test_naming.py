@@ -33,7 +33,7 @@ def test_default_pattern():
 def test_patterns_with_patient_identity_are_refused(field):
     with pytest.raises(InputError) as caught:
         check_pattern(f"{{{field}}}_{{mrn}}.pdf")
-    assert "is patient data and is not allowed in file names" in caught.value.problems[0]
+    assert "is patient data and is not allowed in file names" in caught.value.lines()[0]
 
 
 @pytest.mark.parametrize(

@@ -209,7 +209,7 @@ def test_missing_lp_is_one_clear_line(run_cli, tmp_path, monkeypatch):
 def test_a_printer_name_is_never_an_option_or_a_path(name):
     with pytest.raises(PrintError) as caught:
         print_pdf(b"%PDF-", name)
-    assert caught.value.problems == [f"printing: '{name}' is not a printer name"]
+    assert caught.value.lines() == [f"printing: '{name}' is not a printer name"]
 
 
 def test_no_default_printer_explains_how_to_name_one(lp_client, monkeypatch, tmp_path):
@@ -238,4 +238,4 @@ def test_clinic_printer_is_optional_text():
     assert parse_clinic({"printer": "checkout-1"}, "clinic.yaml").printer == "checkout-1"
     with pytest.raises(InputError) as caught:
         parse_clinic({"printer": ["a", "b"]}, "clinic.yaml")
-    assert caught.value.problems == ["clinic.yaml: printer: must be text, not a list or a mapping"]
+    assert caught.value.lines() == ["clinic.yaml: printer: must be text, not a list or a mapping"]

@@ -1,29 +1,112 @@
-"""The Python API every adapter (CLI, web form, batch) calls: one rendering path.
+"""The Python API every adapter (CLI, web form, batch, reprint) calls: one rendering path.
 
-Validation happens before any layout: a call either returns a complete PDF or raises an
-EsiDocsError naming what to fix.
+One request, one result: a `RenderRequest` says everything that decides the sheet (handout,
+patient, clinic, language, print size, paper, format, templates); `render()` validates it and
+returns a `RenderedHandout` holding the request, the Document, the bytes and the content files
+they were made from. The audit trail records exactly that, so nothing downstream re-derives
+what upstream knew. A call either returns a complete document or raises an EsiDocsError.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from esi_docs.content.compose import library
 from esi_docs.content.document import Document
-from esi_docs.errors import InputError
+from esi_docs.content.files import ContentSource
+from esi_docs.errors import InputError, Problem
 from esi_docs.inputs.clinic import ClinicProfile, load_clinic
 from esi_docs.inputs.patient import PatientOptions, apply_overrides, parse_patient
 
 PAPERS = ("letter", "a4")
+FORMATS = ("pdf",)
+
+
+def _packaged_clinic() -> ClinicProfile:
+    return load_clinic(None)
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything that decides one handout. `language` and `large_print` are overrides of the
+    patient's own (None: the patient's, or English and normal print without a patient)."""
+
+    handout: str
+    patient: PatientOptions | None = None
+    clinic: ClinicProfile = field(default_factory=_packaged_clinic)
+    language: str | None = None
+    large_print: bool | None = None
+    paper: str = "letter"
+    format: str = "pdf"
+    templates: Path | None = None
+
+    def effective(self) -> RenderRequest:
+        """The request with the overrides applied to the patient: the one place they are."""
+        if self.patient is None:
+            return self
+        overrides = {"language": self.language, "large_print": self.large_print}
+        return replace(self, patient=apply_overrides(self.patient, overrides))
+
+    def options(self) -> dict[str, Any]:
+        """The render options as the audit trail stores them (reprint reads them back)."""
+        return {
+            "paper": self.paper,
+            "format": self.format,
+            "language": self.language,
+            "large_print": self.large_print,
+            "templates": str(self.templates) if self.templates else None,
+        }
 
 
 @dataclass(frozen=True)
 class RenderedHandout:
+    """One rendered handout: the request, the Document, the bytes, and the content files
+    (name, SHA-256, bytes) the Document was composed from."""
+
+    request: RenderRequest
     document: Document
-    pdf: bytes
+    data: bytes = field(repr=False)
+    sources: tuple[ContentSource, ...] = field(default=(), repr=False)
+
+    @property
+    def pdf(self) -> bytes:
+        return self.data
+
+
+def _check(request: RenderRequest) -> None:
+    problems = []
+    if request.paper not in PAPERS:
+        text = f"'{request.paper}' is not one of {', '.join(PAPERS)}"
+        problems.append(Problem(field="paper", text=text, code="choice"))
+    if request.format not in FORMATS:
+        text = f"'{request.format}' is not one of {', '.join(FORMATS)}"
+        problems.append(Problem(field="format", text=text, code="choice"))
+    if problems:
+        raise InputError(problems)
+
+
+def render(request: RenderRequest) -> RenderedHandout:
+    """Validate the request, compose the Document and lay it out."""
+    _check(request)
+    effective = request.effective()
+    composed = library(request.templates).build(
+        request.handout,
+        effective.patient,
+        request.clinic,
+        language=request.language,
+        large_print=request.large_print,
+    )
+    from esi_docs.render.pdf import render_pdf  # ReportLab is heavy: load it only to lay out
+
+    data = render_pdf(composed.document, paper=request.paper)
+    return RenderedHandout(request, composed.document, data, composed.sources)
+
+
+def _as_patient(patient: PatientOptions | Mapping[str, Any] | None) -> PatientOptions | None:
+    return parse_patient(patient, "patient") if isinstance(patient, Mapping) else patient
 
 
 def compose_handout(
@@ -36,13 +119,16 @@ def compose_handout(
     large_print: bool | None = None,
 ) -> Document:
     """Validate the inputs and build the Document (no PDF): for previews, lint and tests."""
-    if isinstance(patient, Mapping):
-        patient = parse_patient(patient, "patient")
-    if patient is not None:
-        patient = apply_overrides(patient, {"language": language, "large_print": large_print})
-    clinic = clinic or load_clinic(None)
+    request = RenderRequest(
+        handout,
+        _as_patient(patient),
+        clinic or load_clinic(None),
+        language=language,
+        large_print=large_print,
+        templates=templates,
+    ).effective()
     return library(templates).compose(
-        handout, patient, clinic, language=language, large_print=large_print
+        handout, request.patient, request.clinic, language=language, large_print=large_print
     )
 
 
@@ -56,17 +142,26 @@ def render_handout(
     language: str | None = None,
     large_print: bool | None = None,
 ) -> RenderedHandout:
-    """Render one handout to PDF bytes."""
-    if paper not in PAPERS:
-        raise InputError(f"paper: '{paper}' is not one of {', '.join(PAPERS)}")
-    document = compose_handout(
-        handout,
-        patient,
-        clinic,
-        templates=templates,
-        language=language,
-        large_print=large_print,
+    """Render one handout to PDF bytes (a thin wrapper over `render`)."""
+    return render(
+        RenderRequest(
+            handout,
+            _as_patient(patient),
+            clinic or load_clinic(None),
+            language=language,
+            large_print=large_print,
+            paper=paper,
+            templates=templates,
+        )
     )
-    from esi_docs.render.pdf import render_pdf  # ReportLab is heavy: load it only to lay out
 
-    return RenderedHandout(document, render_pdf(document, paper=paper))
+
+__all__ = [
+    "FORMATS",
+    "PAPERS",
+    "RenderRequest",
+    "RenderedHandout",
+    "compose_handout",
+    "render",
+    "render_handout",
+]

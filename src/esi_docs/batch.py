@@ -26,7 +26,7 @@ from esi_docs.delivery import manifest
 from esi_docs.delivery.atomic import write_atomic
 from esi_docs.delivery.manifest import ManifestRow
 from esi_docs.delivery.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
-from esi_docs.errors import EsiDocsError, InputError, RenderError
+from esi_docs.errors import EsiDocsError, InputError, Problem, RenderError
 from esi_docs.inputs.clinic import ClinicProfile, parse_clinic
 from esi_docs.inputs.patient import PatientOptions
 from esi_docs.inputs.roster import CheckedRow, RosterRow, check_rows
@@ -63,7 +63,7 @@ class BatchResult:
     rows: list[ManifestRow]
     manifest: Path
     merged: Path | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem | str] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -101,7 +101,7 @@ def print_result(result: BatchResult, printer: str | None) -> list[str]:
         try:
             job = print_pdf(path.read_bytes(), printer)
         except PrintError as exc:
-            result.problems.append(f"{path.name}: {exc.problems[0]}")
+            result.problems.append(exc.problems[0].within(path.name))
             break
         sent.append(f"sent {path.name} to the printer (job {job or 'queued'})")
     return sent
@@ -163,7 +163,7 @@ def _check_content(checked: list[CheckedRow], settings: BatchSettings) -> list[C
             )
             verdict[row.patient.language] = ""
         except EsiDocsError as exc:
-            verdict[row.patient.language] = "; ".join(exc.problems)
+            verdict[row.patient.language] = "; ".join(map(str, exc.problems))
     return [
         row._replace(patient=None, problems=(f"{row.label}: {verdict[row.patient.language]}",))
         if row.patient is not None and verdict[row.patient.language]
@@ -210,9 +210,9 @@ def _plan(
     return table, tasks
 
 
-def _short(problem: str, label: str) -> str:
+def _short(problem: Problem, label: str) -> str:
     """'tomorrow.csv row 57: mrn: required' -> 'mrn: required' (the row is its own column)."""
-    return problem.removeprefix(f"{label}: ")
+    return str(replace(problem, source="")) if problem.source == label else str(problem)
 
 
 def _apply(
@@ -220,7 +220,7 @@ def _apply(
 ) -> None:
     entries = [o.entry for o in outcomes if o.entry is not None]
     if audit is not None and entries:
-        audit.add(entries, templates=templates)
+        audit.add(entries)
     for outcome in outcomes:
         row = result.rows[outcome.index]
         if outcome.error:
@@ -359,18 +359,16 @@ def _render_task(settings: BatchSettings, task: _Task) -> _Outcome:
         return _Outcome(task.index, task.label, None, error)
     except Exception as exc:  # an unexpected error may quote patient data: its type only
         return _Outcome(task.index, task.label, None, f"internal error ({type(exc).__name__})")
-    entry = make_entry(
-        rendered,
-        handout=settings.handout,
-        patient=task.patient,
-        clinic=settings.clinic,
-        operator=settings.operator,
-        options=_options(settings),
-    )
+    entry = _without_sent_blobs(make_entry(rendered, operator=settings.operator, source="batch"))
     return _Outcome(task.index, task.label, entry, "")
 
 
-def _options(settings: BatchSettings) -> dict[str, object]:
-    """What the audit trail needs to rebuild this PDF (besides patient, clinic, content)."""
-    templates = str(settings.templates) if settings.templates else None
-    return {"paper": settings.paper, "source": "batch", "templates": templates}
+_sent_blobs: set[str] = set()  # per worker process: content bytes already sent to the parent
+
+
+def _without_sent_blobs(entry: AuditEntry) -> AuditEntry:
+    """Each content file's bytes travel to the parent once per worker, not once per sheet: the
+    parent stores them with the first record that used them."""
+    fresh = {sha: data for sha, data in entry.blobs.items() if sha not in _sent_blobs}
+    _sent_blobs.update(fresh)
+    return replace(entry, blobs=fresh)

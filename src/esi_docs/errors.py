@@ -1,21 +1,16 @@
-"""The one exception family of esi-docs; the CLI turns it into a message and exit status 2.
+"""The one exception family of esi-docs, and the Problem it carries.
 
-Messages name the file and the field, never more of the patient's data than the field in
-question, so they are safe to show and to log.
+A Problem is data (where, which field, what is wrong, a stable code) from the moment it is found
+until an adapter presents it: the CLI prints `str(problem)`, the form puts `problem.text` beside
+`problem.field`, lint prints `file:line`, JSON tools get `problem.as_dict()`. Nothing parses a
+message string back. Messages name the file and the field, never more of the patient's data
+than the field in question, so they are safe to show and to log.
 """
 
 from __future__ import annotations
 
-
-class EsiDocsError(Exception):
-    """Base of every error a user can cause and fix; carries one or more one-line problems."""
-
-    exit_code = 2
-
-    def __init__(self, problems: str | list[str]):
-        given = [problems] if isinstance(problems, str) else list(problems)
-        self.problems = [one_line(problem) for problem in given]
-        super().__init__("\n".join(self.problems))
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 
 def one_line(text: str) -> str:
@@ -24,6 +19,55 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix: in which input (`source`, `line`), which `field`, what (`text`).
+
+    `code` is a stable word adapters may choose their wording by ("required", "format",
+    "choice", "too_long", "unprintable", "contradiction", "passed", ...); `text` is English
+    for a clinic's staff and IT."""
+
+    source: str = ""
+    field: str = ""
+    text: str = ""
+    code: str = "invalid"
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", one_line(self.text))
+
+    def __str__(self) -> str:
+        where = self.source + (f":{self.line}" if self.line is not None else "")
+        return ": ".join(part for part in (where, self.field, self.text) if part)
+
+    def within(self, source: str) -> Problem:
+        """The same problem, placed in `source` (e.g. a roster row) when it has none yet, or
+        with `source` in front of its own (a file inside a folder, a row of a roster)."""
+        if not self.source:
+            return replace(self, source=source)
+        return replace(self, source=f"{source}: {self.source}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class EsiDocsError(Exception):
+    """Base of every error a user can cause and fix; carries one or more Problems."""
+
+    exit_code = 2
+
+    def __init__(self, problems: str | Problem | list[str] | list[Problem] | list[str | Problem]):
+        given = [problems] if isinstance(problems, str | Problem) else list(problems)
+        self.problems: list[Problem] = [
+            p if isinstance(p, Problem) else Problem(text=str(p)) for p in given
+        ]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        """The problems as the one-line messages the CLI prints."""
+        return [str(p) for p in self.problems]
 
 
 class InputError(EsiDocsError):
@@ -43,11 +87,15 @@ class Problems:
 
     def __init__(self, source: str):
         self.source = source
-        self.items: list[str] = []
+        self.items: list[Problem] = []
 
-    def add(self, field: str, message: str) -> None:
-        prefix = f"{self.source}: {field}: " if field else f"{self.source}: "
-        self.items.append(prefix + message)
+    def add(
+        self, field: str, message: str, *, code: str = "invalid", line: int | None = None
+    ) -> None:
+        self.items.append(Problem(self.source, field, message, code, line))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
 
     def raise_if_any(self, error_type: type[EsiDocsError] = InputError) -> None:
         if self.items:

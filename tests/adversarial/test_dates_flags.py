@@ -23,7 +23,7 @@ from tests.conftest import TYPICAL, pdf_text, write_yaml
 def problems(**changes) -> list[str]:
     with pytest.raises(InputError) as caught:
         parse_patient({**TYPICAL, **changes}, "p.yaml")
-    return caught.value.problems
+    return caught.value.lines()
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_a_missing_flag_is_required(flag):
     patient = {k: v for k, v in TYPICAL.items() if k != flag}
     with pytest.raises(InputError) as caught:
         parse_patient(patient, "p.yaml")
-    assert caught.value.problems == [f"p.yaml: {flag}: required"]
+    assert caught.value.lines() == [f"p.yaml: {flag}: required"]
 
 
 def test_a_blank_flag_in_a_real_file_is_refused(tmp_path, run_cli):
@@ -132,7 +132,7 @@ def test_bad_procedure_times(value):
 def test_clinic_numbers_are_plain_decimals(value):
     with pytest.raises(InputError) as caught:
         parse_clinic({"protocol": {"no_driving_hours": value}}, "c.yaml")
-    assert caught.value.problems == [
+    assert caught.value.lines() == [
         f"c.yaml: protocol.no_driving_hours: '{value}' is not a whole number"
     ]
 

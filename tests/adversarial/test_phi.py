@@ -83,7 +83,7 @@ def test_yaml_errors_never_quote_the_file(run_cli, tmp_path, text):
         "render", "discharge", "--patient", str(patient), "-o", str(tmp_path / "o.pdf")
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"esi-docs: error: {patient}: ")
+    assert result.stderr.startswith(f"esi-docs: error: {patient}:")
     assert_no_canary(result.stderr, "stderr")
 
 
@@ -173,7 +173,7 @@ def test_an_unexpected_exception_shows_only_its_type(run_cli, canary_file, tmp_p
     def explode(*args, **kwargs):
         raise RuntimeError(f"boom {CANARY_NAME} CANARY-0042")
 
-    monkeypatch.setattr(esi_docs.content.compose.ContentLibrary, "compose", explode)
+    monkeypatch.setattr(esi_docs.content.compose.ContentLibrary, "build", explode)
     monkeypatch.delenv("ESI_DOCS_DEBUG", raising=False)
     result = run_cli(
         "render", "discharge", "--patient", str(canary_file), "-o", str(tmp_path / "o")
@@ -187,6 +187,6 @@ def test_an_unexpected_exception_shows_only_its_type(run_cli, canary_file, tmp_p
 def test_the_python_api_raises_our_errors_without_free_text():
     with pytest.raises(InputError) as caught:
         parse_patient(CANARY_PATIENT | {"approach": "x", "sedation": "", "level": "L5\x07"}, "p")
-    assert len(caught.value.problems) == 3
+    assert len(caught.value.lines()) == 3
     assert_no_canary(str(caught.value), "InputError")
     assert isinstance(caught.value, EsiDocsError)

@@ -27,14 +27,12 @@ def assert_read_or_refused(path: Path) -> None:
     try:
         checked = check_rows(read_roster(path))
     except EsiDocsError as exc:
-        assert exc.problems
-        assert all(
-            problem.startswith(str(path)) and "\n" not in problem for problem in exc.problems
-        )
+        assert exc.lines()
+        assert all(problem.startswith(str(path)) and "\n" not in problem for problem in exc.lines())
         return
     for row in checked:
         assert (row.patient is None) == bool(row.problems)
-        assert all("\n" not in problem for problem in row.problems)
+        assert all("\n" not in problem for problem in map(str, row.problems))
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:

@@ -64,7 +64,7 @@ def test_every_problem_of_the_file_is_listed_with_its_own_field():
     patient = TYPICAL | {"name": "A\u202eB", "mrn": "12\u200b3", "physician": "Dr 山"}
     with pytest.raises(InputError) as caught:
         parse_patient(patient, "patient.yaml")
-    assert [p.split(": ")[1] for p in caught.value.problems] == ["name", "mrn", "physician"]
+    assert [p.split(": ")[1] for p in caught.value.lines()] == ["name", "mrn", "physician"]
 
 
 def test_the_cli_names_the_file_the_field_and_the_character(tmp_path, run_cli):

@@ -67,7 +67,7 @@ def test_explicit_tags_are_refused_with_the_line_and_no_content(text):
         data("mrn: '1'\n" + text)
     message = str(caught.value)
     assert message == (
-        "p.yaml: line 2: YAML tags such as !!binary or !!int are not allowed; "
+        "p.yaml:2: YAML tags such as !!binary or !!int are not allowed; "
         "write the value as plain text"
     )
     assert "Zyxwv" not in message
@@ -76,18 +76,18 @@ def test_explicit_tags_are_refused_with_the_line_and_no_content(text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: 1\nb: 2\na: 3\n", "p.yaml: line 3: duplicate key 'a'"),
-        ("a:\n  b: 1\n  c: 2\n  b: 3\n", "p.yaml: line 4: duplicate key 'b'"),
-        ("a:\n  - x: 1\n    x: 2\n", "p.yaml: line 3: duplicate key 'x'"),
-        ("a: 1\n'a': 2\n", "p.yaml: line 2: duplicate key 'a'"),
-        ("a: &n 1\n", "p.yaml: line 1: anchors and aliases (& and *) are not allowed"),
+        ("a: 1\nb: 2\na: 3\n", "p.yaml:3: duplicate key 'a'"),
+        ("a:\n  b: 1\n  c: 2\n  b: 3\n", "p.yaml:4: duplicate key 'b'"),
+        ("a:\n  - x: 1\n    x: 2\n", "p.yaml:3: duplicate key 'x'"),
+        ("a: 1\n'a': 2\n", "p.yaml:2: duplicate key 'a'"),
+        ("a: &n 1\n", "p.yaml:1: anchors and aliases (& and *) are not allowed"),
         (
             "a: 1\nb:\n  c: &n [1]\n",
-            "p.yaml: line 3: anchors and aliases (& and *) are not allowed",
+            "p.yaml:3: anchors and aliases (& and *) are not allowed",
         ),
-        ("a:\n  - 1\n  - &n 2\n", "p.yaml: line 3: anchors and aliases (& and *) are not allowed"),
-        ("a: 1\nb: *n\n", "p.yaml: line 2: anchors and aliases (& and *) are not allowed"),
-        ("a: 1\n<<: *n\n", "p.yaml: line 2: anchors and aliases (& and *) are not allowed"),
+        ("a:\n  - 1\n  - &n 2\n", "p.yaml:3: anchors and aliases (& and *) are not allowed"),
+        ("a: 1\nb: *n\n", "p.yaml:2: anchors and aliases (& and *) are not allowed"),
+        ("a: 1\n<<: *n\n", "p.yaml:2: anchors and aliases (& and *) are not allowed"),
     ],
 )
 def test_duplicates_and_aliases_are_refused_with_the_line(text, message):
@@ -103,7 +103,7 @@ def test_billion_laughs_is_refused_at_the_first_anchor():
         lines.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]")
     with pytest.raises(InputError) as caught:
         data("\n".join(lines))
-    assert str(caught.value) == "p.yaml: line 1: anchors and aliases (& and *) are not allowed"
+    assert str(caught.value) == "p.yaml:1: anchors and aliases (& and *) are not allowed"
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_a_list_or_a_scalar_instead_of_a_mapping(tmp_path, content):
 def test_a_list_key_is_refused():
     with pytest.raises(InputError) as caught:
         data("? [a, b]\n: 1\n")
-    assert str(caught.value) == "p.yaml: line 1: a key must be a plain word"
+    assert str(caught.value) == "p.yaml:1: a key must be a plain word"
 
 
 # Template files: normal YAML types, but the same alias, duplicate and depth rules.
@@ -207,11 +207,11 @@ def test_template_files_keep_normal_types():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: 1\na: 2\n", "en/x.yaml: line 2: duplicate key 'a'"),
-        ("blocks:\n  - id: a\n    id: b\n", "en/x.yaml: line 3: duplicate key 'id'"),
-        ("a: &x 1\nb: *x\n", "en/x.yaml: line 1: anchors and aliases (& and *) are not allowed"),
-        ("a: " + "[" * 100 + "]" * 100, "en/x.yaml: line 1: nested more than 20 levels deep"),
-        ("a: !!python/name:os.system x\n", "en/x.yaml: line 1: not valid YAML "),
+        ("a: 1\na: 2\n", "en/x.yaml:2: duplicate key 'a'"),
+        ("blocks:\n  - id: a\n    id: b\n", "en/x.yaml:3: duplicate key 'id'"),
+        ("a: &x 1\nb: *x\n", "en/x.yaml:1: anchors and aliases (& and *) are not allowed"),
+        ("a: " + "[" * 100 + "]" * 100, "en/x.yaml:1: nested more than 20 levels deep"),
+        ("a: !!python/name:os.system x\n", "en/x.yaml:1: not valid YAML "),
     ],
 )
 def test_template_files_follow_the_same_rules(text, message):
@@ -233,6 +233,6 @@ def test_a_seeded_template_with_an_alias_fails_the_cli(tmp_path: Path, run_cli, 
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.stderr == (
-        "esi-docs: error: en/summary.yaml: line 1: anchors and aliases (& and *) are not allowed\n"
+        "esi-docs: error: en/summary.yaml:1: anchors and aliases (& and *) are not allowed\n"
     )
     assert not (tmp_path / "out.pdf").exists()

@@ -8,10 +8,11 @@ import pytest
 
 from esi_docs.api import RenderedHandout
 from esi_docs.content.search_path import ContentPaths
+from esi_docs.errors import InputError
 from esi_docs.inputs.clinic import load_clinic, parse_clinic
-from esi_docs.inputs.patient import PatientOptions
+from esi_docs.inputs.patient import PatientOptions, parse_patient
 from esi_docs.web import create_app, forms
-from tests.conftest import pdf_text
+from tests.conftest import TYPICAL, pdf_text
 from tests.web.conftest import CANARY_MRN, CANARY_NAME, FILLED, field_error, page
 
 
@@ -226,27 +227,29 @@ def test_nothing_is_written_to_disk(post_form, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("name", "message", "words"),
+    ("name", "value", "words"),
     [
-        ("dob", "'12/04/1961' is not a date written as YYYY-MM-DD", "Enter the date as year-"),
-        ("dob", "is in the future", "This date is in the future."),
-        ("dob", "is after the procedure date", "This is after the procedure date"),
-        ("dob", "gives an age over 120 years", "over 120 years old"),
-        ("name", "is 120 characters long; the limit is 100", "Too long: at most 100"),
-        ("mrn", "required, and it is blank", "Scan or type the MRN."),
-        ("approach", "'' is not one of interlaminar, transforaminal, caudal", "Choose the app"),
-        ("approach", "'lateral' is not one of interlaminar, transforaminal, caudal", "Choose one"),
-        ("dob", "'' is not a date written as YYYY-MM-DD", "Enter the date of birth."),
-        ("procedure_date", "' ' is not a date written as YYYY-MM-DD", "Enter the procedure date."),
-        (
-            "name",
-            "contains an invisible formatting character U+202E (RIGHT-TO-LEFT OVERRIDE)",
-            "cannot print one character here, U+202E (RIGHT-TO-LEFT OVERRIDE)",
-        ),
+        ("dob", "12/04/1961", "Enter the date as year-"),
+        ("dob", "2999-01-01", "This date is in the future."),
+        ("dob", "2026-11-21", "This is after the procedure date"),
+        ("dob", "1880-01-01", "over 120 years old"),
+        ("name", "x" * 120, "Too long: at most 100"),
+        ("mrn", "", "Scan or type the MRN."),
+        ("approach", "", "Choose the app"),
+        ("approach", "lateral", "Choose one"),
+        ("dob", "", "Enter the date of birth."),
+        ("procedure_date", " ", "Enter the procedure date."),
+        ("procedure_time", "9.30", "Enter the time as hours:minutes"),
+        ("name", "Maria\u202eelpmaxE", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     ],
 )
-def test_library_problems_in_nurse_words(name, message, words):
-    assert words in forms.nurse_words(name, message)
+def test_library_problems_in_nurse_words(name, value, words):
+    """The form words each problem by the library's code and field, not by its English text."""
+    patient = {**TYPICAL, "procedure_date": "2026-11-20", name: value}
+    with pytest.raises(InputError) as caught:
+        parse_patient(patient, forms.SOURCE)
+    problem = next(p for p in caught.value.problems if p.field == name)
+    assert words in forms.nurse_words(name, problem)
 
 
 def test_a_hostile_name_is_refused_by_the_same_library_rules(post_form):

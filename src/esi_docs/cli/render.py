@@ -12,7 +12,6 @@ import click
 
 from esi_docs.cli.auditing import audit_options, open_audit, operator_name
 from esi_docs.cli.options import clinic_option, paper_option, print_option, templates_option
-from esi_docs.inputs.patient import LANGUAGES
 
 
 @click.command()
@@ -52,9 +51,8 @@ from esi_docs.inputs.patient import LANGUAGES
 @paper_option
 @click.option(
     "--language",
-    type=click.Choice(LANGUAGES),
     default=None,
-    help="Overrides the patient file's language.",
+    help="Overrides the patient file's language (a content folder: en, es, ...).",
 )
 @click.option(
     "--large-print/--no-large-print", default=None, help="Overrides the patient file's large_print."
@@ -98,22 +96,11 @@ def render(
         large_print=large_print,
     )
     if audit is not None:
-        options = {
-            "paper": paper,
-            "language": language,
-            "large_print": large_print,
-            "templates": str(templates) if templates else None,
-            "source": "fhir" if fhir_file else "render",
-            "fhir_provenance": provenance,
-        }
         audit.record(
-            rendered=result,
-            handout=handout,
-            patient=patient,
-            clinic=clinic,
+            result,
             operator=operator_name(operator),
-            options=options,
-            templates=templates,
+            source="fhir" if fhir_file else "render",
+            provenance=provenance,
         )
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject

@@ -8,6 +8,7 @@ by the CLI group.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,9 @@ def _print(pdf: bytes, printer: str, output: Path | None) -> None:
         job = print_pdf(pdf, printer or None)
     except PrintError as exc:
         if output is not None and str(output) != "-":
-            exc.problems = [f"{p}; the PDF was saved to {output}" for p in exc.problems]
+            exc.problems = [
+                replace(p, text=f"{p.text}; the PDF was saved to {output}") for p in exc.problems
+            ]
         raise
     where = f"printer {printer}" if printer else "the default printer"
     click.echo(f"sent to {where}" + (f" (job {job})" if job else ""), err=True)

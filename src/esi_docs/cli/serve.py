@@ -140,15 +140,7 @@ def audit_recorder(audit: AuditLog, clinic: ClinicProfile, templates: Path | Non
     operator the nurse typed for this session. If recording fails, the form hands out no PDF."""
 
     def record(rendered: Any, handout: str, patient: Any, operator: str) -> None:
-        audit.record(
-            rendered=rendered,
-            handout=handout,
-            patient=patient,
-            clinic=clinic,
-            operator=operator,
-            options={"source": "web", "templates": str(templates) if templates else None},
-            templates=templates,
-        )
+        audit.record(rendered, operator=operator, source="web")
 
     return record
 

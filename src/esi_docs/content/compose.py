@@ -32,7 +32,9 @@ from esi_docs.content.document import (
 from esi_docs.content.files import (
     BlockSpec,
     Condition,
+    ContentSource,
     LanguagePack,
+    Place,
     Recipe,
     SectionSpec,
     Text,
@@ -48,7 +50,7 @@ from esi_docs.content.sandbox import (
     render_text,
 )
 from esi_docs.content.search_path import ContentPaths
-from esi_docs.errors import ContentError, InputError
+from esi_docs.errors import ContentError, InputError, Problem
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
 
@@ -85,7 +87,8 @@ class ContentLibrary:
             path = self.paths.section(language, "_language")
             if path is None:
                 known = ", ".join(self.paths.languages())
-                raise ContentError(f"language '{language}' has no content; available: {known}")
+                text = f"'{language}' has no content; available: {known}"
+                raise ContentError(Problem(field="language", text=text, code="choice"))
             return load_language(path, language)
 
         return self._cached(("language", language), load)
@@ -111,6 +114,20 @@ class ContentLibrary:
         large_print: bool | None = None,
     ) -> Document:
         """Build the Document for one handout; raises ContentError on a content mistake."""
+        return self.build(
+            handout, patient, clinic, language=language, large_print=large_print
+        ).document
+
+    def build(
+        self,
+        handout: str,
+        patient: PatientOptions | None,
+        clinic: ClinicProfile,
+        *,
+        language: str | None = None,
+        large_print: bool | None = None,
+    ) -> Composed:
+        """The Document and the content files it was made from (for the audit trail)."""
         recipe = self.recipe(handout)
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
@@ -122,9 +139,26 @@ class ContentLibrary:
         # the text can loop for ever.
         try:
             with deadline():
-                return _compose(recipe, pack, sections, patient, clinic, large_print)
+                document = _compose(recipe, pack, sections, patient, clinic, large_print)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
-            raise ContentError(f"{recipe.file}: {exc.message}") from None
+            raise Place(recipe.file).error(exc.message) from None
+        sources = (recipe.source, pack.source, *(s.source for s in sections))
+        return Composed(document, sources)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A Document with the content files (name, SHA-256, bytes) it was composed from, in the
+    order of Document.content_hash: recipe, language pack, then sections in recipe order."""
+
+    document: Document
+    sources: tuple[ContentSource, ...]
+
+
+def content_hash(sources: tuple[ContentSource, ...] | list[ContentSource]) -> str:
+    """Document.content_hash for these sources: one SHA-256 over the files' SHA-256s."""
+    joined = "".join(source.sha256 for source in sources)
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _compose(
@@ -146,12 +180,11 @@ def _compose(
         context = _context(patient, clinic, pack) | {"language": language, "large_print": large}
         header = _header(patient, clinic, pack)
     except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
-        raise ContentError(
-            f"{pack.file}: date_format, short_date_format or time_format: not a usable "
-            f"date pattern ({type(exc).__name__})"
+        raise Place(pack.file, None, "date_format, short_date_format or time_format").error(
+            f"not a usable date pattern ({type(exc).__name__})"
         ) from None
     composed = tuple(s for s in (_section(spec, context) for spec in sections) if s)
-    digest = _digest(recipe, pack, sections)
+    digest = content_hash([recipe.source, pack.source, *(s.source for s in sections)])
     return Document(
         title=_label(pack, recipe.title_label),
         language=language,
@@ -193,12 +226,7 @@ def _label(pack: LanguagePack, key: str) -> str:
     try:
         return pack.labels[key]
     except KeyError:
-        raise ContentError(f"{pack.file}: labels: '{key}' is missing") from None
-
-
-def _digest(recipe: Recipe, pack: LanguagePack, sections: list[SectionSpec]) -> str:
-    joined = "".join([recipe.digest, pack.digest, *(s.digest for s in sections)])
-    return hashlib.sha256(joined.encode()).hexdigest()
+        raise Place(pack.file, None, "labels").error(f"'{key}' is missing") from None
 
 
 def _date_words(pack: LanguagePack) -> DateWords:
@@ -249,51 +277,51 @@ def _header(
     return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
 
 
-def _fail(where: str, exc: BaseException, context: dict[str, Any]) -> ContentError:
+def _fail(where: Place, exc: BaseException, context: dict[str, Any]) -> ContentError:
     """A content error naming file and line; patient values in the library's text are hidden."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     for key in _PHI_FIELDS:
         value = context.get(key)
         if value and len(str(value)) >= 3:
             message = message.replace(str(value), "[patient data]")
-    return ContentError(f"{where}: {message}")
+    return where.error(message)
 
 
-def _applies(condition: Condition | None, context: dict[str, Any], where: str) -> bool:
+def _applies(condition: Condition | None, context: dict[str, Any], where: Place) -> bool:
     if condition is None:
         return True
     try:
         return bool(condition.test(**context))
     except RENDER_ERRORS as exc:
-        raise _fail(f"{where}: when: {condition.source}", exc, context) from None
+        raise _fail(where.at(f"when: {condition.source}"), exc, context) from None
 
 
-def _fill(text: Text, context: dict[str, Any], where: str) -> Markup:
+def _fill(text: Text, context: dict[str, Any], where: Place) -> Markup:
     try:
         filled = render_text(text.template, context).strip()
     except RENDER_ERRORS as exc:
         raise _fail(where, exc, context) from None
     problem = markup_problem(filled)
     if problem:
-        raise ContentError(f"{where}: {problem}")
+        raise where.error(problem)
     return Markup(filled)  # noqa: S704 - autoescaped output, tags checked above
 
 
 def _section(spec: SectionSpec, context: dict[str, Any]) -> Section | None:
-    if not _applies(spec.when, context, spec.file):
+    if not _applies(spec.when, context, Place(spec.file)):
         return None
     blocks = tuple(
         b
-        for b in (_block(block, context, f"{spec.file}:{block.line}") for block in spec.blocks)
+        for b in (_block(block, context, Place(spec.file, block.line)) for block in spec.blocks)
         if b is not None
     )
     if not blocks:
         return None
-    title = _fill(spec.title, context, f"{spec.file}: title") if spec.title else None
+    title = _fill(spec.title, context, Place(spec.file, None, "title")) if spec.title else None
     return Section(title, blocks)
 
 
-def _items(block: BlockSpec, context: dict[str, Any], where: str) -> tuple[Markup, ...]:
+def _items(block: BlockSpec, context: dict[str, Any], where: Place) -> tuple[Markup, ...]:
     return tuple(
         _fill(item.text, context, where)
         for item in block.items
@@ -301,9 +329,9 @@ def _items(block: BlockSpec, context: dict[str, Any], where: str) -> tuple[Marku
     )
 
 
-def _block(block: BlockSpec, context: dict[str, Any], where: str) -> Block | None:
+def _block(block: BlockSpec, context: dict[str, Any], where: Place) -> Block | None:
     """One block, or None when it does not apply (or would print empty)."""
-    where = f"{where}: {block.id}"
+    where = where.at(block.id)
     if not _applies(block.when, context, where):
         return None
     items = _items(block, context, where)
@@ -320,15 +348,15 @@ def _block(block: BlockSpec, context: dict[str, Any], where: str) -> Block | Non
     return _table(block, context, where)
 
 
-def _table(block: BlockSpec, context: dict[str, Any], where: str) -> Table | None:
+def _table(block: BlockSpec, context: dict[str, Any], where: Place) -> Table | None:
     columns = tuple(_fill(c, context, where) for c in block.columns)
     try:
         rows = block.rows.test(**context) if block.rows else []
         rows = list(rows)
     except RENDER_ERRORS as exc:
-        raise _fail(f"{where}: rows", exc, context) from None
+        raise _fail(where.at("rows"), exc, context) from None
     if len(rows) > MAX_TABLE_ROWS:
-        raise ContentError(f"{where}: rows: {len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
+        raise where.at("rows").error(f"{len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
     cells = tuple(_row(row, len(columns)) for row in rows)
     return Table(columns, cells) if cells else None
 
@@ -340,4 +368,4 @@ def _row(row: Any, width: int) -> tuple[Markup, ...]:
     return tuple(Markup.escape(str(v)) for v in values[:width])
 
 
-__all__ = ["ContentLibrary", "UndefinedError", "library"]
+__all__ = ["Composed", "ContentLibrary", "UndefinedError", "content_hash", "library"]

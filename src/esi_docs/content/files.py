@@ -8,7 +8,7 @@ the sandbox. What depends on a patient is checked when the Document is composed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -16,13 +16,24 @@ from esi_docs.content.dates import DEFAULT_PHRASES
 from esi_docs.content.document import CALLOUT_TIERS
 from esi_docs.content.sandbox import TemplateError, compile_condition, compile_text
 from esi_docs.content.search_path import display_name
-from esi_docs.errors import ContentError
+from esi_docs.errors import ContentError, Problem
 from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
 
 BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
 _BLOCK_KEYS = {"id", "type", "when", "text", "items", "title", "tier", "columns", "rows"}
 _MAX_CONTENT_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    """One content file as compose used it: its name in a --templates layout
+    (`en/going_home.yaml`, `handouts/discharge.yaml`), SHA-256 and bytes. The audit trail
+    stores exactly these, so a reprint never re-reads (possibly changed) files from disk."""
+
+    name: str
+    sha256: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,11 @@ class SectionSpec:
     title: Text | None
     when: Condition | None
     blocks: tuple[BlockSpec, ...]
-    digest: str
+    source: ContentSource
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,11 @@ class LanguagePack:
     date_phrases: dict[str, str]
     short_date_format: str
     brief_date_format: str
-    digest: str
+    source: ContentSource
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 @dataclass(frozen=True)
@@ -92,36 +111,55 @@ class Recipe:
     title_label: str
     requires_patient: bool
     sections: tuple[str, ...]
-    digest: str
+    source: ContentSource
     # "past_or_today" (discharge), "today_or_future" (a letter before the procedure) or "any"
     procedure_date: str = "any"
+
+    @property
+    def digest(self) -> str:
+        return self.source.sha256
 
 
 PROCEDURE_DATE_RULES = ("any", "past_or_today", "today_or_future")
 
 
-def _read(path: Traversable) -> tuple[Any, str, str]:
-    """Parse a content file; return its data, display name and SHA-256."""
+@dataclass(frozen=True)
+class Place:
+    """Where in a content file a problem is: file, line and the key path within it."""
+
+    file: str
+    line: int | None = None
+    field: str = ""
+
+    def at(self, field: str) -> Place:
+        return Place(self.file, self.line, f"{self.field}: {field}" if self.field else field)
+
+    def error(self, text: str, code: str = "invalid") -> ContentError:
+        return ContentError(Problem(self.file, self.field, text, code, self.line))
+
+
+def _read(path: Traversable) -> tuple[Any, str, ContentSource]:
+    """Parse a content file; return its data, display name and what it was made from."""
     name = display_name(path)
     raw = path.read_bytes()
     if len(raw) > _MAX_CONTENT_BYTES:
-        raise ContentError(f"{name}: file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
+        raise Place(name).error(f"file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ContentError(f"{name}: not UTF-8 text") from None
+        raise Place(name).error("not UTF-8 text") from None
     data = parse_yaml(text, name, strings_only=False)
     if not isinstance(data, dict):
-        raise ContentError(f"{name}: must be a mapping of key: value lines")
-    return data, name, hashlib.sha256(raw).hexdigest()
+        raise Place(name).error("must be a mapping of key: value lines")
+    return data, name, ContentSource(name, hashlib.sha256(raw).hexdigest(), raw)
 
 
 def _require(data: dict, key: str, name: str, kind: type = str) -> Any:
     value = data.get(key)
     if value is None or value == "":
-        raise ContentError(f"{name}:{data.get(LINE_KEY, 1)}: {key}: required")
+        raise Place(name, data.get(LINE_KEY, 1), key).error("required", "required")
     if not isinstance(value, kind):
-        raise ContentError(f"{name}:{data.get(LINE_KEY, 1)}: {key}: must be {kind.__name__}")
+        raise Place(name, data.get(LINE_KEY, 1), key).error(f"must be {kind.__name__}")
     return value
 
 
@@ -130,33 +168,33 @@ def _message(exc: Exception) -> str:
     return getattr(exc, "message", None) or "nested too deeply"
 
 
-def _text(source: Any, where: str) -> Text:
+def _text(source: Any, where: Place) -> Text:
     if not isinstance(source, str | int | float):
-        raise ContentError(f"{where}: must be text")
+        raise where.error("must be text")
     try:
         return Text(str(source), compile_text(str(source)))
     except (TemplateError, RecursionError) as exc:
-        raise ContentError(f"{where}: template error: {_message(exc)}") from None
+        raise where.error(f"template error: {_message(exc)}") from None
 
 
-def _condition(source: Any, where: str) -> Condition | None:
+def _condition(source: Any, where: Place) -> Condition | None:
     if source is None:
         return None
     if not isinstance(source, str | bool):
-        raise ContentError(f"{where}: when: must be a condition such as 'diabetic'")
+        raise where.at("when").error("must be a condition such as 'diabetic'")
     try:
         return Condition(str(source), compile_condition(str(source)))
     except (TemplateError, RecursionError) as exc:
-        raise ContentError(f"{where}: when: {_message(exc)}") from None
+        raise where.at("when").error(_message(exc)) from None
 
 
 def load_recipe(path: Traversable, name: str) -> Recipe:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     sections = _require(data, "sections", file, list)
     rule = str(data.get("procedure_date", "any"))
     if rule not in PROCEDURE_DATE_RULES:
         allowed = ", ".join(PROCEDURE_DATE_RULES)
-        raise ContentError(f"{file}: procedure_date: '{rule}' is not one of {allowed}")
+        raise Place(file, None, "procedure_date").error(f"'{rule}' is not one of {allowed}")
     return Recipe(
         name=name,
         file=file,
@@ -164,13 +202,13 @@ def load_recipe(path: Traversable, name: str) -> Recipe:
         title_label=_require(data, "title", file, str),
         requires_patient=bool(data.get("requires_patient", True)),
         sections=tuple(str(s) for s in sections),
-        digest=digest,
+        source=source,
         procedure_date=rule,
     )
 
 
 def load_language(path: Traversable, language: str) -> LanguagePack:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     labels = _require(data, "labels", file, dict)
     return LanguagePack(
         language=language,
@@ -182,7 +220,7 @@ def load_language(path: Traversable, language: str) -> LanguagePack:
         date_phrases=_date_phrases(data, file),
         short_date_format=str(data.get("short_date_format", "MM/dd/yyyy")),
         brief_date_format=str(data.get("brief_date_format", "M/d")),
-        digest=digest,
+        source=source,
     )
 
 
@@ -191,12 +229,12 @@ def _date_phrases(data: dict, file: str) -> dict[str, str]:
     phrases = _require(data, "date_phrases", file, dict)
     missing = sorted(set(DEFAULT_PHRASES) - set(phrases))
     if missing:
-        raise ContentError(f"{file}: date_phrases: missing {', '.join(missing)}")
+        raise Place(file, None, "date_phrases").error(f"missing {', '.join(missing)}")
     return {str(k): str(v) for k, v in phrases.items() if k != LINE_KEY}
 
 
 def load_section(path: Traversable, name: str) -> SectionSpec:
-    data, file, digest = _read(path)
+    data, file, source = _read(path)
     for key in REVIEW_KEYS:
         _require(data, key, file, object)
     blocks = _require(data, "blocks", file, list)
@@ -207,10 +245,10 @@ def load_section(path: Traversable, name: str) -> SectionSpec:
         name=name,
         file=file,
         meta={k: data.get(k) for k in (*REVIEW_KEYS, "needs_clinical_review")},
-        title=_text(title, f"{file}:{data[LINE_KEY]}: title") if title else None,
-        when=_condition(data.get("when"), f"{file}:{data[LINE_KEY]}"),
+        title=_text(title, Place(file, data[LINE_KEY], "title")) if title else None,
+        when=_condition(data.get("when"), Place(file, data[LINE_KEY])),
         blocks=specs,
-        digest=digest,
+        source=source,
     )
 
 
@@ -218,48 +256,48 @@ def _check_unique_ids(blocks: tuple[BlockSpec, ...], file: str) -> None:
     seen: set[str] = set()
     for block in blocks:
         if block.id in seen:
-            raise ContentError(f"{file}:{block.line}: id: '{block.id}' is used twice")
+            raise Place(file, block.line, "id").error(f"'{block.id}' is used twice")
         seen.add(block.id)
 
 
 def _block(data: Any, file: str, index: int) -> BlockSpec:
     if not isinstance(data, dict):
-        raise ContentError(f"{file}: blocks[{index}]: must be a mapping with id and type")
+        raise Place(file, None, f"blocks[{index}]").error("must be a mapping with id and type")
     line = data[LINE_KEY]
-    where = f"{file}:{line}"
+    where = Place(file, line)
     block_id = str(_require(data, "id", file))
     unknown = set(data) - _BLOCK_KEYS - {LINE_KEY}
     if unknown:
-        raise ContentError(f"{where}: {block_id}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise where.at(block_id).error(f"unknown key(s) {', '.join(sorted(unknown))}")
     kind = data.get("type")
     if kind not in BLOCK_TYPES:
-        raise ContentError(f"{where}: type: '{kind}' is not one of {', '.join(BLOCK_TYPES)}")
+        raise where.at("type").error(f"'{kind}' is not one of {', '.join(BLOCK_TYPES)}")
     tier = str(data.get("tier", "note"))
     if kind == "callout" and tier not in CALLOUT_TIERS:
-        raise ContentError(f"{where}: tier: '{tier}' is not one of {', '.join(CALLOUT_TIERS)}")
+        raise where.at("tier").error(f"'{tier}' is not one of {', '.join(CALLOUT_TIERS)}")
     spec = BlockSpec(
         id=block_id,
         type=kind,
         line=line,
         when=_condition(data.get("when"), where),
-        text=_text(data["text"], f"{where}: text") if "text" in data else None,
-        title=_text(data["title"], f"{where}: title") if "title" in data else None,
+        text=_text(data["text"], where.at("text")) if "text" in data else None,
+        title=_text(data["title"], where.at("title")) if "title" in data else None,
         tier=tier,
         items=tuple(_item(item, where) for item in data.get("items") or ()),
-        columns=tuple(_text(c, f"{where}: columns") for c in data.get("columns") or ()),
+        columns=tuple(_text(c, where.at("columns")) for c in data.get("columns") or ()),
         rows=_condition(data.get("rows"), where) if "rows" in data else None,
     )
     _check_block_fields(spec, where)
     return spec
 
 
-def _item(item: Any, where: str) -> Item:
+def _item(item: Any, where: Place) -> Item:
     if isinstance(item, dict):
-        return Item(_text(item.get("text"), f"{where}: item"), _condition(item.get("when"), where))
-    return Item(_text(item, f"{where}: item"), None)
+        return Item(_text(item.get("text"), where.at("item")), _condition(item.get("when"), where))
+    return Item(_text(item, where.at("item")), None)
 
 
-def _check_block_fields(spec: BlockSpec, where: str) -> None:
+def _check_block_fields(spec: BlockSpec, where: Place) -> None:
     """Each block type needs its own fields; a bullets block without items prints nothing."""
     needs = {
         "paragraph": spec.text is not None,
@@ -276,4 +314,4 @@ def _check_block_fields(spec: BlockSpec, where: str) -> None:
             "signature": "items",
             "table": "columns and rows",
         }[spec.type]
-        raise ContentError(f"{where}: {spec.id}: a {spec.type} block needs {wanted}")
+        raise where.at(spec.id).error(f"a {spec.type} block needs {wanted}")

@@ -19,7 +19,6 @@ from esi_docs.inputs.yamlio import load_data_file
 APPROACHES = ("interlaminar", "transforaminal", "caudal")
 REGIONS = ("cervical", "thoracic", "lumbar")
 SIDES = ("left", "right", "both")
-LANGUAGES = ("en", "es")
 NO_BLOOD_THINNER = "none"
 NAME_LIMIT = 100  # characters; documented in the README, and wraps inside the margins
 SHORT_LIMIT = 40
@@ -52,6 +51,33 @@ class PatientOptions:
         """The names templates and `when:` conditions see."""
         return asdict(self)
 
+    def to_mapping(self) -> dict[str, Any]:
+        """The patient file's mapping: its keys, each value in the text form the file takes
+        (lists stay lists). `parse_patient` reads it back to an equal PatientOptions; the
+        roster, FHIR, the form, the audit trail and reprint all speak this one form."""
+        values: dict[str, Any] = {}
+        for item in fields(self):
+            text = _as_text(getattr(self, item.name))
+            if text is not None:
+                values[item.name] = text
+        values["blood_thinner"] = self.blood_thinner or NO_BLOOD_THINNER
+        return values
+
+
+def _as_text(value: Any) -> Any:
+    """One value as a patient file writes it; None for an optional value that is not set."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_as_text(v) for v in value]
+    return str(value)
+
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
     return lambda value: parse.as_choice(value, allowed)
@@ -72,6 +98,15 @@ def _optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if isinstance(value, str) and not value.strip() else parser(value)
 
 
+# The longest value each free-text field takes (what fits on the sheet), for messages.
+FIELD_LIMITS = {
+    "name": NAME_LIMIT,
+    "physician": NAME_LIMIT,
+    "mrn": SHORT_LIMIT,
+    "level": SHORT_LIMIT,
+    "blood_thinner": SHORT_LIMIT,
+}
+
 # field -> (parser, required). Required fields have no default: a missing diabetic flag must
 # never quietly become "not diabetic" on a sheet.
 FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
@@ -90,7 +125,7 @@ FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "follow_up": (_optional(parse.as_date), False),
     "procedure_time": (_optional(parse.as_time), False),
     "arrival_time": (_optional(parse.as_time), False),
-    "language": (_choice(LANGUAGES), False),
+    "language": (parse.as_language, False),
     "large_print": (parse.as_flag, False),
 }
 assert set(FIELD_PARSERS) == {f.name for f in fields(PatientOptions)}
@@ -106,16 +141,18 @@ def parse_patient(data: Any, source: str) -> PatientOptions:
     for key in data:
         if str(key) not in FIELD_PARSERS:
             allowed = ", ".join(FIELD_PARSERS)
-            problems.add(str(key), f"unknown field; allowed fields are {allowed}")
+            problems.add(
+                str(key), f"unknown field; allowed fields are {allowed}", code="unknown_field"
+            )
     for key, (parser, required) in FIELD_PARSERS.items():
         if key not in data or data[key] is None:
             if required:
-                problems.add(key, "required")
+                problems.add(key, "required", code="required")
             continue
         try:
             parsed = parser(data[key])
         except parse.FieldError as exc:
-            problems.add(key, str(exc))
+            problems.add(key, str(exc), code=exc.code)
             continue
         if parsed is not None:
             values[key] = parsed
@@ -128,18 +165,18 @@ def _check_dates(values: dict[str, Any], problems: Problems) -> None:
     """Dates that cannot all be true together are a typing mistake, not something to print."""
     dob, procedure = values.get("dob"), values.get("procedure_date")
     if dob and dob > date.today():
-        problems.add("dob", "is in the future")
+        problems.add("dob", "is in the future", code="future")
     if dob and procedure:
         if dob > procedure:
-            problems.add("dob", "is after the procedure date")
+            problems.add("dob", "is after the procedure date", code="contradiction")
         elif (procedure.year - dob.year) > MAX_AGE_YEARS:
-            problems.add("dob", f"gives an age over {MAX_AGE_YEARS} years")
+            problems.add("dob", f"gives an age over {MAX_AGE_YEARS} years", code="too_old")
     follow_up = values.get("follow_up")
     if follow_up and procedure and follow_up < procedure:
-        problems.add("follow_up", "is before the procedure date")
+        problems.add("follow_up", "is before the procedure date", code="contradiction")
     arrival, start = values.get("arrival_time"), values.get("procedure_time")
     if arrival and start and arrival > start:
-        problems.add("arrival_time", "is after the procedure_time")
+        problems.add("arrival_time", "is after the procedure_time", code="contradiction")
 
 
 def apply_overrides(patient: PatientOptions, overrides: Mapping[str, Any]) -> PatientOptions:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from esi_docs.errors import InputError
+from esi_docs.errors import InputError, Problem
 from esi_docs.inputs.patient import FIELD_PARSERS, PatientOptions, parse_patient
 from esi_docs.inputs.yamlio import parse_yaml, read_text
 
@@ -128,7 +128,7 @@ class CheckedRow(NamedTuple):
     label: str
     data: Mapping[str, Any]
     patient: PatientOptions | None
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
 
 def check_rows(rows: list[RosterRow]) -> list[CheckedRow]:

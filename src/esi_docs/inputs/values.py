@@ -18,31 +18,40 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 # Plain decimal numbers: int()/float() would also take "1_000", "nan", "inf" and "１２".
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# A content folder's name: an ISO 639 code. Which languages exist is the content search path's
+# to say (checked when the handout is composed), not a list kept here.
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 _TRUE = {"true", "yes"}
 _FALSE = {"false", "no"}
 
 
 class FieldError(ValueError):
-    """One field's problem, worded for a nurse or a clinic's IT person."""
+    """One field's problem, worded for a nurse or a clinic's IT person, with a stable `code`
+    (required, format, calendar, choice, too_long, unprintable, type) that adapters such as the
+    web form choose their own wording by."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
 
 
 def as_text(value: object, *, max_length: int) -> str:
     """A free-text value, NFC-normalised, checked to print exactly as written."""
     if not isinstance(value, str):
-        raise FieldError("must be text, not a list or a mapping")
+        raise FieldError("must be text, not a list or a mapping", "type")
     text = unicodedata.normalize("NFC", value.strip())
     if len(text) > max_length:
-        raise FieldError(f"is {len(text)} characters long; the limit is {max_length}")
+        raise FieldError(f"is {len(text)} characters long; the limit is {max_length}", "too_long")
     problem = text_problem(text, fonts.can_draw)
     if problem:
-        raise FieldError(problem)
+        raise FieldError(problem, "unprintable")
     return text
 
 
 def as_required_text(value: object, *, max_length: int) -> str:
     text = as_text(value, max_length=max_length)
     if not text:
-        raise FieldError("required, and it is blank")
+        raise FieldError("required, and it is blank", "required")
     return text
 
 
@@ -50,18 +59,19 @@ def as_date(value: object) -> date:
     """A calendar date written YYYY-MM-DD, and nothing else (no 11/21/26 guessing)."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
         shown = value if isinstance(value, str) else "a list or mapping"
-        raise FieldError(f"'{shown}' is not a date written as YYYY-MM-DD")
+        code = "required" if isinstance(value, str) and not value.strip() else "format"
+        raise FieldError(f"'{shown}' is not a date written as YYYY-MM-DD", code)
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise FieldError(f"'{value.strip()}' is not a real calendar date") from None
+        raise FieldError(f"'{value.strip()}' is not a real calendar date", "calendar") from None
 
 
 def as_time(value: object) -> time:
     """A clock time written HH:MM (24-hour)."""
     match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise FieldError("is not a time written as HH:MM (24-hour, e.g. 09:30 or 14:00)")
+        raise FieldError("is not a time written as HH:MM (24-hour, e.g. 09:30 or 14:00)", "format")
     return time(int(match[1]), int(match[2]))
 
 
@@ -73,8 +83,8 @@ def as_flag(value: object) -> bool:
     if word in _FALSE:
         return False
     if word == "":
-        raise FieldError("required, and it is blank; write true or false")
-    raise FieldError(f"'{value}' is not one of true, false")
+        raise FieldError("required, and it is blank; write true or false", "required")
+    raise FieldError(f"'{value}' is not one of true, false", "choice")
 
 
 def as_choice(value: object, allowed: tuple[str, ...]) -> str:
@@ -83,7 +93,20 @@ def as_choice(value: object, allowed: tuple[str, ...]) -> str:
     if word in allowed:
         return word
     shown = "" if word is None else value
-    raise FieldError(f"'{shown}' is not one of {', '.join(allowed)}")
+    raise FieldError(
+        f"'{shown}' is not one of {', '.join(allowed)}",
+        "required" if not str(shown).strip() else "choice",
+    )
+
+
+def as_language(value: object) -> str:
+    """A language code such as en or es (lower case); whether content exists for it is checked
+    against the content search path when the handout is composed."""
+    word = value.strip().lower() if isinstance(value, str) else ""
+    if not _LANGUAGE.fullmatch(word):
+        code = "required" if not word else "format"
+        raise FieldError("is not a language code such as en or es", code)
+    return word
 
 
 def as_number(value: object, *, minimum: float, maximum: float, integer: bool) -> float | int:

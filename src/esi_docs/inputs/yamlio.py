@@ -17,7 +17,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode
 from yaml.reader import ReaderError
 
-from esi_docs.errors import EsiDocsError, InputError
+from esi_docs.errors import EsiDocsError, InputError, Problem
 
 MAX_DATA_BYTES = 1_000_000  # a patient or clinic file is a few hundred bytes
 MAX_DEPTH = 20  # our files nest three levels at most; deeper input is an attack or an accident
@@ -36,18 +36,19 @@ class _StrictMixin:
         event = self.peek_event()
         line = event.start_mark.line + 1
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise _StrictYamlError(f"line {line}: anchors and aliases (& and *) are not allowed")
+            raise _StrictYamlError(line, "anchors and aliases (& and *) are not allowed")
         tag = getattr(event, "tag", None)
         if self.allowed_tags is not None and tag not in self.allowed_tags:
             raise _StrictYamlError(
-                f"line {line}: YAML tags such as !!binary or !!int are not allowed; "
-                "write the value as plain text"
+                line,
+                "YAML tags such as !!binary or !!int are not allowed; "
+                "write the value as plain text",
             )
         # Checked here, before PyYAML's recursive composer can hit Python's recursion limit.
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _StrictYamlError(f"line {line}: nested more than {MAX_DEPTH} levels deep")
+                raise _StrictYamlError(line, f"nested more than {MAX_DEPTH} levels deep")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -59,16 +60,21 @@ class _StrictMixin:
                 key = self.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool | type(None)):
                     line = key_node.start_mark.line + 1
-                    raise _StrictYamlError(f"line {line}: a key must be a plain word")
+                    raise _StrictYamlError(line, "a key must be a plain word")
                 if key in seen:
                     line = key_node.start_mark.line + 1
-                    raise _StrictYamlError(f"line {line}: duplicate key '{key}'")
+                    raise _StrictYamlError(line, f"duplicate key '{key}'")
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
 class _StrictYamlError(Exception):
-    """Internal: carries a message already free of file content."""
+    """Internal: carries a line and a message already free of file content."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 class DataLoader(_StrictMixin, yaml.SafeLoader):
@@ -105,34 +111,35 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
     loader_class = DataLoader if strings_only else ContentLoader
     error_type = InputError if strings_only else EsiDocsError
     if len(text) > limit:
-        raise error_type(f"{source}: {len(text):,} characters; the limit is {limit:,}")
+        raise error_type(
+            Problem(str(source), text=f"{len(text):,} characters; the limit is {limit:,}")
+        )
     try:
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - our SafeLoader subclass
     except _StrictYamlError as exc:
-        raise error_type(f"{source}: {exc}") from None
+        raise error_type(Problem(source, text=exc.message, code="yaml", line=exc.line)) from None
     except ConstructorError as exc:
-        raise error_type(f"{source}: {_describe(exc)}") from None
+        raise error_type(_describe(exc, source)) from None
     except ReaderError as exc:
         # PyYAML refuses control characters (NUL, ESC ...) before parsing; name the code point.
-        raise error_type(
-            f"{source}: character {exc.position + 1}: U+{exc.character:04X} is not allowed "
-            "in a YAML file"
+        text = (
+            f"character {exc.position + 1}: U+{exc.character:04X} is not allowed in a YAML file"
             if isinstance(exc.character, int)
-            else f"{source}: not readable as YAML text"
-        ) from None
+            else "not readable as YAML text"
+        )
+        raise error_type(Problem(source, text=text)) from None
     except yaml.YAMLError as exc:
-        raise error_type(f"{source}: {_describe(exc)}") from None
+        raise error_type(_describe(exc, source)) from None
     except RecursionError:  # a safety net: MAX_DEPTH normally stops deep input first
-        raise error_type(f"{source}: nested too deeply") from None
+        raise error_type(Problem(str(source), text="nested too deeply")) from None
 
 
-def _describe(exc: yaml.YAMLError) -> str:
+def _describe(exc: yaml.YAMLError, source: str) -> Problem:
     """PyYAML's own str() quotes the offending text, which may be patient data."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or "not valid YAML"
-    if mark is not None:
-        return f"line {mark.line + 1}: not valid YAML ({problem})"
-    return f"not valid YAML ({problem})"
+    line = mark.line + 1 if mark is not None else None
+    return Problem(source, text=f"not valid YAML ({problem})", code="yaml", line=line)
 
 
 def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
@@ -141,23 +148,25 @@ def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(f"{source}: file is {size:,} bytes; the limit is {limit:,}")
+            raise InputError(
+                Problem(str(source), text=f"file is {size:,} bytes; the limit is {limit:,}")
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{source}: file not found") from None
+        raise InputError(Problem(str(source), text="file not found")) from None
     except IsADirectoryError:
-        raise InputError(f"{source}: is a folder, not a file") from None
+        raise InputError(Problem(str(source), text="is a folder, not a file")) from None
     except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
+        raise InputError(Problem(str(source), text="permission denied")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(Problem(str(source), text=f"not UTF-8 text (byte {exc.start})")) from None
 
 
 def load_data_file(path: Path, *, limit: int = MAX_DATA_BYTES) -> Any:
     """Load a patient, roster or clinic YAML file with every scalar as its exact string."""
     data = parse_yaml(read_text(path, limit=limit), str(path), strings_only=True)
     if data is None:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(Problem(str(path), text="the file is empty"))
     return data

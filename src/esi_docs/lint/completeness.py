@@ -6,26 +6,23 @@ recipe lists must exist in every language, or a Spanish-speaking patient's sheet
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from esi_docs.content.files import load_language, load_recipe, load_section
-from esi_docs.errors import EsiDocsError
+from esi_docs.errors import EsiDocsError, Problem
 from esi_docs.inputs.yamlio import LINE_KEY
 from esi_docs.lint.findings import ERROR, Finding
 from esi_docs.lint.sources import ContentFile, Inventory
 
 REFERENCE = "en"
-_LOCATED = re.compile(r"^(?P<file>[^:]+?)(?::(?P<line>\d+))?: (?P<rest>.*)$")
 
 
-def located(message: str, default_file: str, check: str) -> Finding:
-    """A `file:line: message` string from the loaders, as a Finding."""
-    match = _LOCATED.match(message)
-    if match and match["file"] == default_file:
-        line = int(match["line"]) if match["line"] else None
-        return Finding(default_file, line, ERROR, check, match["rest"])
-    return Finding(default_file, None, ERROR, check, message)
+def located(problem: Problem, default_file: str, check: str) -> Finding:
+    """A loader's Problem as a Finding: its own file and line when it is about that file."""
+    if problem.source == default_file:
+        text = ": ".join(part for part in (problem.field, problem.text) if part)
+        return Finding(default_file, problem.line, ERROR, check, text)
+    return Finding(default_file, None, ERROR, check, str(problem))
 
 
 def check_readable(content: ContentFile) -> list[Finding]:

@@ -94,14 +94,10 @@ def run_grid(
             library.compose(handout, patient, clinic, language=language)
         except EsiDocsError as exc:
             where = describe(patient) if patient else "a sheet without a patient"
-            finding = located(exc.problems[0], _file_of(exc.problems[0]), "grid")
+            finding = located(exc.problems[0], exc.problems[0].source, "grid")
             message = f"{handout} ({language}) fails for {where}: {finding.message}"
             return count, Finding(finding.file, finding.line, finding.level, "grid", message)
     return count, None
-
-
-def _file_of(message: str) -> str:
-    return message.split(":", 1)[0]
 
 
 def timed_grid(

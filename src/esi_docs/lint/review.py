@@ -8,6 +8,7 @@ sections make a handout, not what they say, so they only need a `version`.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -79,9 +80,8 @@ def check_clinic(path: Path | None) -> tuple[ClinicProfile, list[Finding]]:
     try:
         return parse_clinic(data, path.name), []
     except EsiDocsError as exc:
-        prefix = f"{path.name}: "
         found = [
-            Finding(path.name, None, ERROR, "clinic", problem.removeprefix(prefix))
+            Finding(path.name, problem.line, ERROR, "clinic", str(replace(problem, source="")))
             for problem in exc.problems
         ]
         return load_clinic(None), found

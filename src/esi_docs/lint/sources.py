@@ -7,7 +7,6 @@ tree, so each problem points at the exact line of the string, not only its block
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -21,7 +20,6 @@ from esi_docs.inputs.yamlio import parse_yaml
 
 TEXT = "text"
 CONDITION = "condition"
-_LINE_IN_MESSAGE = re.compile(r"^(?P<file>[^:]+): line (?P<line>\d+): (?P<rest>.*)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,8 @@ def read_file(path: Traversable, kind: str, language: str, name: str) -> Content
         content.error = (None, "not UTF-8 text")
         return content
     except EsiDocsError as exc:
-        content.error = _split_yaml_error(str(exc), content.file)
+        problem = exc.problems[0]
+        content.error = (problem.line, problem.text)
         return content
     if not isinstance(data, dict):
         content.error = (None, "must be a mapping of key: value lines")
@@ -68,13 +67,6 @@ def read_file(path: Traversable, kind: str, language: str, name: str) -> Content
     if kind == "section":
         content.snippets = _section_snippets(yaml.compose(text, Loader=yaml.SafeLoader))
     return content
-
-
-def _split_yaml_error(message: str, file: str) -> tuple[int | None, str]:
-    match = _LINE_IN_MESSAGE.match(message)
-    if match:
-        return int(match["line"]), match["rest"]
-    return None, message.removeprefix(f"{file}: ")
 
 
 def _get(node: Node | None, key: str) -> Node | None:

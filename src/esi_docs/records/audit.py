@@ -19,15 +19,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError
-from esi_docs.inputs.clinic import ClinicProfile, load_clinic
-from esi_docs.inputs.patient import NO_BLOOD_THINNER, PatientOptions
+from esi_docs.inputs.clinic import ClinicProfile
+
+if TYPE_CHECKING:
+    from esi_docs.api import RenderedHandout
 
 ENV_VAR = "ESI_DOCS_AUDIT_DB"
 DB_NAME = "audit.sqlite3"
@@ -68,11 +69,13 @@ class AuditEntry:
     language: str
     content_version: str
     content_hash: str
-    patient: dict[str, str] | None
+    patient: dict[str, Any] | None
     clinic: dict[str, Any]
     options: dict[str, Any]
     pdf_sha256: str
     operator: str
+    content_files: dict[str, str] = field(default_factory=dict)  # {name: sha256}
+    blobs: dict[str, bytes] = field(default_factory=dict, repr=False)  # {sha256: bytes}
     created_at: str = ""
 
 
@@ -88,7 +91,7 @@ class StoredRender:
     content_version: str
     content_hash: str
     mrn: str | None
-    patient: dict[str, str] | None
+    patient: dict[str, Any] | None
     clinic: dict[str, Any]
     options: dict[str, Any]
     content_files: dict[str, str]
@@ -112,79 +115,38 @@ def current_operator() -> str:
         return "unknown"
 
 
-def patient_values(patient: PatientOptions) -> dict[str, str]:
-    """The options as the strings a patient file would hold; parse_patient reads them back."""
-    values: dict[str, str] = {}
-    for key, value in asdict(patient).items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            values[key] = "true" if value else "false"
-        elif hasattr(value, "isoformat"):
-            values[key] = value.strftime("%H:%M") if key == "procedure_time" else str(value)
-        else:
-            values[key] = str(value)
-    values["blood_thinner"] = patient.blood_thinner or NO_BLOOD_THINNER
-    return values
-
-
 def clinic_values(clinic: ClinicProfile) -> dict[str, Any]:
     """The profile as a clinic file would hold it; parse_clinic reads it back."""
     return clinic.as_data()
 
 
 def make_entry(
-    rendered: Any,
+    rendered: RenderedHandout,
     *,
-    handout: str,
-    patient: PatientOptions | None,
-    clinic: ClinicProfile | None = None,
     operator: str | None = None,
-    options: Mapping[str, Any] | None = None,
+    source: str = "render",
+    provenance: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Describe one RenderedHandout for the audit trail."""
-    document = rendered.document
-    # The effective language and print size are known from the Document: recorded always, so
-    # a reprint never depends on the caller having passed its overrides.
-    given = dict(options or {})
-    given["language"] = given.get("language") or document.language
-    if given.get("large_print") is None:
-        given["large_print"] = document.large_print
-    given.setdefault("paper", _paper_of(rendered.pdf))
+    """Describe one RenderedHandout for the audit trail: exactly the request it answered and
+    the content files it was made from (nothing guessed from the PDF, nothing re-read)."""
+    request, document = rendered.request, rendered.document
+    options = request.options() | {"source": source}
+    if provenance is not None:
+        options["fhir_provenance"] = dict(provenance)
+    patient = request.patient
     return AuditEntry(
-        handout=handout,
+        handout=request.handout,
         language=document.language,
         content_version=document.content_version,
         content_hash=document.content_hash,
-        patient=patient_values(patient) if patient is not None else None,
-        clinic=clinic_values(clinic or load_clinic(None)),
-        options=given,
-        pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        patient=patient.to_mapping() if patient is not None else None,
+        clinic=clinic_values(request.clinic),
+        options=options,
+        pdf_sha256=hashlib.sha256(rendered.data).hexdigest(),
         operator=operator or current_operator(),
+        content_files={s.name: s.sha256 for s in rendered.sources},
+        blobs={s.sha256: s.data for s in rendered.sources},
     )
-
-
-def _paper_of(pdf: bytes) -> str:
-    """The paper size a PDF of ours was laid out on (for callers that did not say)."""
-    return "a4" if b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf[:200_000] else "letter"
-
-
-def content_files(templates: Path | None, handout: str, language: str) -> dict[str, bytes]:
-    """The content files a handout in a language is made of, in compose.py's digest order,
-    keyed by their path under a templates folder (the layout `--templates` reads)."""
-    lib = library(templates)
-    recipe = lib.recipe(handout)
-    wanted = {f"handouts/{handout}.yaml": lib.paths.recipe(handout)}
-    for name in ("_language", *recipe.sections):
-        wanted[f"{language}/{name}.yaml"] = lib.paths.section(language, name)
-    return {key: path.read_bytes() for key, path in wanted.items() if path is not None}
-
-
-def content_hash(files: Mapping[str, bytes]) -> str:
-    """The Document.content_hash that content_files() gives (compose.py's sum: recipe,
-    language pack, then sections in recipe order)."""
-    joined = "".join(hashlib.sha256(data).hexdigest() for data in files.values())
-    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 class AuditLog:
@@ -193,44 +155,32 @@ class AuditLog:
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_path()
-        self._known: dict[tuple[str, str, str], dict[str, str]] = {}
         self._write(_create_schema, schema=True)
 
     # -- writing -------------------------------------------------------------------------
 
     def record(
         self,
+        rendered: RenderedHandout,
         *,
-        rendered: Any,
-        handout: str,
-        patient: PatientOptions | None,
-        clinic: ClinicProfile | None = None,
         operator: str | None = None,
-        options: Mapping[str, Any] | None = None,
-        templates: Path | None = None,
+        source: str = "render",
+        provenance: Mapping[str, Any] | None = None,
     ) -> int:
-        """Record one RenderedHandout; returns the record id (the web form calls this)."""
-        entry = make_entry(
-            rendered,
-            handout=handout,
-            patient=patient,
-            clinic=clinic,
-            operator=operator,
-            options=options,
-        )
-        return self.add([entry], templates=templates)[0]
+        """Record one delivered RenderedHandout; returns the record id."""
+        entry = make_entry(rendered, operator=operator, source=source, provenance=provenance)
+        return self.add([entry])[0]
 
-    def add(self, entries: list[AuditEntry], *, templates: Path | None = None) -> list[int]:
+    def add(self, entries: list[AuditEntry]) -> list[int]:
         """Store entries in one transaction (a batch adds many at once); returns their ids."""
-        snapshots = [self._snapshot(entry, templates) for entry in entries]
-        blobs = {sha: data for files in snapshots for sha, data in files[1].items()}
+        blobs = {sha: data for entry in entries for sha, data in entry.blobs.items()}
 
         def insert(conn: sqlite3.Connection) -> list[int]:
             conn.executemany(
                 "INSERT OR IGNORE INTO content_blobs (sha256, data) VALUES (?, ?)",
                 blobs.items(),
             )
-            return [_insert(conn, e, files[0]) for e, files in zip(entries, snapshots, strict=True)]
+            return [_insert(conn, entry, entry.content_files) for entry in entries]
 
         return self._write(insert)
 
@@ -248,23 +198,6 @@ class AuditLog:
             operator=operator,
         )
         return self._write(lambda conn: _insert(conn, entry, record.content_files))
-
-    def _snapshot(
-        self, entry: AuditEntry, templates: Path | None
-    ) -> tuple[dict[str, str], dict[str, bytes]]:
-        """{path: sha256} for the entry's content, plus the bytes the first time they are seen.
-
-        The files are read again and checked against the hash the Document was made from; if
-        they changed on disk meanwhile, no bytes are stored (reprint then says so)."""
-        key = (str(templates), entry.handout, entry.content_hash)
-        if key in self._known:
-            return self._known[key], {}
-        files = content_files(templates, entry.handout, entry.language)
-        if content_hash(files) != entry.content_hash:
-            return {}, {}
-        hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-        self._known[key] = hashes
-        return hashes, {hashes[name]: data for name, data in files.items()}
 
     def _write(self, work: Callable[[sqlite3.Connection], _T], *, schema: bool = False) -> _T:
         """Run `work` in one IMMEDIATE transaction, retrying while another writer holds the

@@ -2,8 +2,7 @@
 
 The record holds the patient options, the clinic profile values and the render options; the
 content files come back from the audit database (stored by hash), so a reprint made after a
-content update still prints the words the patient was given. Only if those bytes are missing
-does it fall back to the current content, and then only when its hash is the recorded one.
+content update still prints the words the patient was given.
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from esi_docs.api import RenderedHandout, render_handout
+from esi_docs.api import RenderedHandout, RenderRequest, render
 from esi_docs.errors import ContentError, InputError, RenderError
 from esi_docs.inputs.clinic import parse_clinic
 from esi_docs.inputs.patient import parse_patient
-from esi_docs.records.audit import AuditLog, StoredRender, content_files, content_hash
+from esi_docs.records.audit import AuditLog, StoredRender
 
 
 def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRender]:
@@ -37,48 +36,36 @@ def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRende
     return rendered, record
 
 
-def _render(record: StoredRender, templates: Path | None) -> RenderedHandout:
+def _render(record: StoredRender, templates: Path) -> RenderedHandout:
+    """The recorded request, rebuilt from the record's own values (nothing from disk but the
+    content files it stored)."""
     where = f"audit record {record.id}"
     patient = parse_patient(record.patient, where) if record.patient is not None else None
     clinic = parse_clinic(record.clinic, f"{where}: clinic")
     options = record.options
-    return render_handout(
+    request = RenderRequest(
         record.handout,
         patient,
         clinic,
-        templates=templates,
-        paper=options.get("paper", "letter"),
         language=options.get("language"),
         large_print=options.get("large_print"),
+        paper=options.get("paper", "letter"),
+        format=options.get("format", "pdf"),
+        templates=templates,
     )
+    return render(request)
 
 
-def _restore_content(log: AuditLog, record: StoredRender, folder: Path) -> Path | None:
-    """Write the recorded content files into `folder` (a --templates layout) and return it;
-    without stored bytes, return the current templates folder if its content is unchanged."""
+def _restore_content(log: AuditLog, record: StoredRender, folder: Path) -> Path:
+    """Write the recorded content files into `folder` (a --templates layout) and return it."""
     stored = log.blobs(sorted(set(record.content_files.values())))
-    if record.content_files and all(sha in stored for sha in record.content_files.values()):
-        for name, sha in record.content_files.items():
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(stored[sha])
-        return folder
-    current = record.options.get("templates")
-    templates = Path(current) if current else None
-    now = _current_hash(record, templates)
-    if now != record.content_hash:
+    if not record.content_files or not all(sha in stored for sha in record.content_files.values()):
         raise ContentError(
-            f"audit record {record.id}: the content has changed since it was printed "
-            f"(then {record.content_hash[:8]}, now {now[:8]}) and the old version is not "
-            "stored in the audit database, so it cannot be reprinted exactly"
+            f"audit record {record.id}: the content files it was printed from are not stored "
+            "in the audit database, so it cannot be reprinted exactly"
         )
-    return templates
-
-
-def _current_hash(record: StoredRender, templates: Path | None) -> str:
-    """The hash of the content files as they are on disk now (not as cached in memory)."""
-    try:
-        files = content_files(templates, record.handout, record.language)
-    except (ContentError, OSError):
-        return "missing"
-    return content_hash(files)
+    for name, sha in record.content_files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(stored[sha])
+    return folder

@@ -181,7 +181,7 @@ def _sheet() -> Response | tuple[str, int]:
     try:
         rendered = render_handout(handout, patient, state["clinic"], templates=state["templates"])
     except EsiDocsError as exc:
-        submission.general.extend(exc.problems)
+        submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 500)
     if state["on_render"] is not None:
         try:
@@ -214,7 +214,7 @@ def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int
     try:
         job = print_pdf(pdf, _state()["clinic"].printer or None)
     except PrintError as exc:
-        submission.general.extend(exc.problems)
+        submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 502)
     return render_template("sent.html", job=job), 200
 
@@ -236,7 +236,7 @@ def _health() -> tuple[dict[str, Any], int]:
             code: str(content.language(code).meta.get("version")) for code, _ in choices.languages
         }
     except EsiDocsError as exc:
-        return {"status": "error", "version": __version__, "problems": exc.problems}, 503
+        return {"status": "error", "version": __version__, "problems": exc.lines()}, 503
     return {
         "status": "ok",
         "version": __version__,

@@ -8,7 +8,6 @@ nurse understands, next to the field they belong to.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +15,10 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from esi_docs.content.search_path import ContentPaths
-from esi_docs.errors import EsiDocsError
+from esi_docs.errors import EsiDocsError, Problem
 from esi_docs.inputs import values as parse
 from esi_docs.inputs.clinic import ClinicProfile
-from esi_docs.inputs.patient import APPROACHES, NO_BLOOD_THINNER, REGIONS
+from esi_docs.inputs.patient import APPROACHES, FIELD_LIMITS, NO_BLOOD_THINNER, REGIONS
 
 SOURCE = "form"
 DEFAULT_HANDOUT = "discharge"
@@ -180,52 +179,50 @@ def check_operator(submission: Submission, remembered: str | None) -> str | None
     try:
         return parse.as_required_text(typed, max_length=OPERATOR_LIMIT)
     except parse.FieldError as exc:
-        submission.add("operator", nurse_words("operator", str(exc)))
+        submission.add(
+            "operator", nurse_words("operator", Problem(SOURCE, "operator", str(exc), exc.code))
+        )
         return None
-
-
-_PROBLEM = re.compile(rf"^{SOURCE}: ([a-z_]+): (.*)$")
 
 
 def add_problems(submission: Submission, error: EsiDocsError) -> None:
     """Each library problem goes next to its field; anything else goes at the top."""
     other_drug = submission.values.get("blood_thinner") == OTHER
     for problem in error.problems:
-        match = _PROBLEM.match(problem)
-        if not match or match[1] not in (*PATIENT_FIELDS, OTHER_FIELD):
-            submission.general.append(problem)
+        if problem.source != SOURCE or problem.field not in (*PATIENT_FIELDS, OTHER_FIELD):
+            submission.general.append(str(problem))
             continue
-        name = OTHER_FIELD if match[1] == "blood_thinner" and other_drug else match[1]
+        name = OTHER_FIELD if problem.field == "blood_thinner" and other_drug else problem.field
         if OTHER_FIELD in submission.errors and name == OTHER_FIELD:
             continue  # already said: the typed drug name is blank
-        submission.add(name, nurse_words(name, match[2]))
+        submission.add(name, nurse_words(name, problem))
 
 
-_BLANK = re.compile(r"^'\s*' ")  # the library quotes the value: a blank one means "missing"
-_CHAR = re.compile(r"U\+[0-9A-F]{4,6} \([^)]*\)")
-_LIMIT = re.compile(r"the limit is (\d+)")
-_WORDS: tuple[tuple[str, str], ...] = (
-    ("is not a date written as", "Enter the date as year-month-day, e.g. 1961-04-12."),
-    ("is not a real calendar date", "This date is not on the calendar: check day and month."),
-    ("is in the future", "This date is in the future."),
-    ("is after the procedure date", "This is after the procedure date: check both dates."),
-    ("gives an age over", "That makes the patient over 120 years old: check the year."),
-    ("is not a time written as", "Enter the time as hours:minutes, e.g. 09:30 or 14:00."),
-    ("is not one of", "Choose one of the options in the list."),
-)
+# The library's problem codes, said the way a nurse at checkout would (by code, never by
+# matching the English text, so rewording a library message cannot break the form).
+_WORDS = {
+    ("format", "date"): "Enter the date as year-month-day, e.g. 1961-04-12.",
+    ("calendar", "date"): "This date is not on the calendar: check day and month.",
+    ("future", ""): "This date is in the future.",
+    ("contradiction", "dob"): "This is after the procedure date: check both dates.",
+    ("too_old", ""): "That makes the patient over 120 years old: check the year.",
+    ("format", "time"): "Enter the time as hours:minutes, e.g. 09:30 or 14:00.",
+    ("choice", ""): "Choose one of the options in the list.",
+}
+_TIME_FIELDS = {"procedure_time", "arrival_time", "discharge_time"}
 
 
-def nurse_words(name: str, message: str) -> str:
-    """The library's message for one field, said the way a nurse at checkout would."""
-    if message.startswith("required") or _BLANK.match(message):
+def nurse_words(name: str, problem: Problem) -> str:
+    """The library's problem with one field, said the way a nurse at checkout would."""
+    if problem.code == "required":
         return MISSING.get(name, "This is required.")
-    for marker, words in _WORDS:
-        if marker in message:
-            return words
-    limit = _LIMIT.search(message)
-    if limit:
-        return f"Too long: at most {limit[1]} characters fit on the sheet."
-    char = _CHAR.search(message)
-    if char:
-        return f"The sheet cannot print one character here, {char[0]}: please retype it."
-    return message[:1].upper() + message[1:]
+    if problem.code == "too_long":
+        limit = FIELD_LIMITS.get(name, OPERATOR_LIMIT)
+        return f"Too long: at most {limit} characters fit on the sheet."
+    if problem.code == "unprintable":
+        return f"The sheet cannot print this as typed ({problem.text}): please retype it."
+    kind = "time" if name in _TIME_FIELDS else "date"
+    for key in ((problem.code, kind), (problem.code, name), (problem.code, "")):
+        if key in _WORDS:
+            return _WORDS[key]
+    return problem.text[:1].upper() + problem.text[1:]

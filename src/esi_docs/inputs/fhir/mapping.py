@@ -92,10 +92,9 @@ def _language(record: PatientRecord) -> Findings:
     tags = [c.code for c in codings(comm.language) if c.code]
     if not tags:
         return {"language": Finding(None, where, "has no language code")}
-    primary = tags[0].split("-")[0].lower()
-    if primary not in ("en", "es"):
-        return {"language": Finding(None, where, f"'{tags[0]}' is not one of en, es")}
-    return {"language": Finding(primary, where)}
+    # The primary subtag names the content folder; whether the clinic has content in that
+    # language is the content search path's to say, when the sheet is composed.
+    return {"language": Finding(tags[0].split("-")[0].lower(), where)}
 
 
 def map_patient(record: PatientRecord) -> Findings:

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from esi_docs.errors import InputError, Problems
+from esi_docs.errors import InputError, Problem, Problems
 from esi_docs.inputs import values as parse
 from esi_docs.inputs.fhir.mapping import (
     Finding,
@@ -178,7 +178,7 @@ def patients_from_bundle(
     _check_sections(checked, records, str(bundle_path))
     medications = medication_index(bundle)
     patients: list[BundlePatient] = []
-    errors: list[str] = []
+    errors: list[Problem] = []
     for record in records:
         source = str(bundle_path) if len(records) == 1 else f"{bundle_path}: {record.label}"
         findings = {
