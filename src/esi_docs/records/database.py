@@ -105,7 +105,9 @@ class Database:
 
     def schema(self, template: str) -> list[str]:
         """The statements of a schema written with {id} and {blob}, for this dialect."""
-        text = template.format(**_TYPES[self.dialect])
+        text = template
+        for word, sql_type in _TYPES[self.dialect].items():
+            text = text.replace("{" + word + "}", sql_type)  # not format(): comments hold braces
         return [s for s in text.split(";") if s.strip()]
 
     def create(self, template: str) -> None:
