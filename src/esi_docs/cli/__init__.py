@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from esi_docs.cli.audit_cmd import audit
 from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
 from esi_docs.cli.history import history
@@ -67,6 +68,7 @@ cli.add_command(batch)
 cli.add_command(history)
 cli.add_command(reprint)
 cli.add_command(users)
+cli.add_command(audit)
 
 
 def main() -> None:

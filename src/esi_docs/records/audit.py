@@ -217,6 +217,10 @@ class AuditLog:
         """Every record for one MRN (exact match), oldest first."""
         return self._select("WHERE mrn = ? ORDER BY id", (mrn,))
 
+    def all(self) -> list[StoredRender]:
+        """Every record, oldest first (`esi-docs audit copy`)."""
+        return self._select("ORDER BY id", ())
+
     def recent(self, limit: int) -> list[StoredRender]:
         """The newest `limit` records, newest first (the admin's audit log page)."""
         return self._select("ORDER BY id DESC LIMIT ?", (int(limit),))
