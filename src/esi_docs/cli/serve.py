@@ -65,8 +65,12 @@ def exposure_warning(host: str) -> str:
 )
 @click.option(
     "--trusted-proxy",
-    is_flag=True,
-    help="Behind an HTTPS reverse proxy (Caddy): trust its X-Forwarded-For/-Proto/-Host.",
+    is_flag=False,
+    flag_value="127.0.0.1",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Behind an HTTPS reverse proxy (Caddy) at ADDRESS (default 127.0.0.1): trust its "
+    "X-Forwarded-For/-Proto/-Host.",
 )
 def serve(
     host: str,
@@ -77,7 +81,7 @@ def serve(
     audit_db: str | None,
     no_audit: bool,
     idle_minutes: int,
-    trusted_proxy: bool,
+    trusted_proxy: str | None,
 ):
     """Serve the checkout form (one page: fill in, show, print). Once `esi-docs users add`
     has made an account, every page needs sign-in; without accounts, this PC only."""
@@ -102,11 +106,14 @@ def serve(
         audit=audit,
         idle_minutes=idle_minutes,
     )
-    if trusted_proxy:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    server = create_server(app, host=host, port=port, threads=threads, ident="esi-docs")
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="esi-docs",
+        **proxy_settings(trusted_proxy),
+    )
     if not is_loopback(host) and not trusted_proxy:
         click.echo(exposure_warning(host), err=True)
     click.echo(f"esi-docs: checkout form at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
@@ -116,6 +123,20 @@ def serve(
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+
+
+def proxy_settings(trusted_proxy: str | None) -> dict[str, Any]:
+    """Waitress's own proxy handling, not werkzeug's ProxyFix: waitress removes X-Forwarded-*
+    headers before the app sees them unless they come from the trusted address, so a desk
+    cannot claim to be HTTPS or another client by sending the headers itself."""
+    if trusted_proxy is None:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def open_accounts(audit_db: str | None, host: str) -> Accounts | None:
