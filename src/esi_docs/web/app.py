@@ -111,10 +111,11 @@ def create_app(
     }
     _routes(app)
     _error_pages(app)
-    from esi_docs.web import admin, records
+    from esi_docs.web import admin, desks, records
 
     records.install(app)
     admin.install(app)
+    desks.install(app)
     return app
 
 
@@ -133,10 +134,18 @@ def _form_page(submission: forms.Submission, status: int = 200) -> tuple[str, in
         clinic_name=_state()["clinic"].name,
         operator=session.get("operator"),
         signed_in=auth.signed_in() is not None,
+        desk=_desk_context(),
         focus=first_error or "name",
         forms=forms,
     )
     return html, status
+
+
+def _desk_context() -> dict[str, Any] | None:
+    from esi_docs.web import desks
+
+    names = _state()["clinic"].desk_printers
+    return {"current": desks.current()} if names else None
 
 
 def _routes(app: Flask) -> None:
@@ -210,9 +219,14 @@ def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int
     """The checkout printer (the clinic profile's, else the system default), through lp. The
     sheet is recorded before it is sent; a printer problem shows on the form, values kept."""
     from esi_docs.delivery.printing import PrintError, print_pdf
+    from esi_docs.web import desks
 
+    printer, problem = desks.printer()
+    if problem:
+        submission.general.append(problem)
+        return _form_page(submission, 409)
     try:
-        job = print_pdf(pdf, _state()["clinic"].printer or None)
+        job = print_pdf(pdf, printer)
     except PrintError as exc:
         submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 502)

@@ -34,6 +34,7 @@ ROUTE_ROLES = {
     "sheet": "nurse",
     "logout": "nurse",
     "desk": "nurse",
+    "desk_post": "nurse",
     "history": "nurse",
     "history_post": "nurse",
     "reprint": "nurse",
