@@ -233,3 +233,32 @@ def test_without_accounts_the_page_says_single_desk(tmp_path):
     app = create_app(load_clinic(None))
     soup = page(app.test_client().get("/"))
     assert "Single desk" in soup.find(id="single-desk").get_text()
+
+
+def test_editor_sees_the_lint_results_and_a_nurse_cannot_run_them(tmp_path):
+    store = Accounts(tmp_path / "audit.sqlite3")
+    store.add("ed", "editor", PASSWORD)
+    store.add("joy", "nurse", PASSWORD)
+    app = create_app(load_clinic(None), accounts=store)
+    app.config["TESTING"] = True
+    nurse, editor = app.test_client(), app.test_client()
+    sign_in(nurse, "joy")
+    assert nurse.post("/content", data={"csrf_token": _token(nurse, "/")}).status_code == 403
+    sign_in(editor, "ed")
+    response = editor.post("/content", data={"csrf_token": _token(editor, "/content")})
+    assert response.status_code == 200
+    report = page(response).find(id="lint-report").get_text()
+    assert "en/" in report and ".yaml:" in report  # file:line findings, as the CLI prints
+
+
+def test_single_desk_reprint_records_the_typed_name(tmp_path):
+    log = AuditLog(tmp_path / "audit.sqlite3")
+    clinic = load_clinic(None)
+    app = create_app(clinic, on_render=audit_recorder(log, clinic, None), audit=log)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    _post_sheet(client, operator="Nurse Joy")
+    [record] = log.history(CANARY_MRN)
+    again = client.post(f"/reprint/{record.id}", data={"csrf_token": _token(client, "/")})
+    assert again.mimetype == "application/pdf"
+    assert log.history(CANARY_MRN)[1].operator == "Nurse Joy"

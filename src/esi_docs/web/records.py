@@ -12,7 +12,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request, session
 
 from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.yamlio import parse_yaml
@@ -29,8 +29,13 @@ def _audit() -> Any:
 
 
 def _operator() -> str:
+    """The signed-in account; on a single desk without accounts, the name typed this session."""
+    from esi_docs.records.audit import current_operator
+
     account = auth.signed_in()
-    return account.name if account is not None else "desk"
+    if account is not None:
+        return account.name
+    return session.get("operator") or current_operator()
 
 
 def install(app: Flask) -> None:
