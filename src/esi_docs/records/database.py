@@ -9,6 +9,7 @@ writer's lock (SQLite busy) or a serialisation failure (PostgreSQL) is retried f
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
@@ -75,6 +76,14 @@ class Connection:
     def executemany(self, sql: str, rows: Any) -> None:
         cursor = self.raw.cursor()
         cursor.executemany(self._sql(sql), [tuple(row) for row in rows])
+
+    def serialise(self, name: str) -> None:
+        """Make this transaction the only writer of `name` until it ends: what a hash chain
+        (read the last record, append the next) needs. SQLite's BEGIN IMMEDIATE already
+        holds the one write lock; PostgreSQL takes an advisory lock for the transaction."""
+        if self.dialect == "postgresql":
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
 
     def insert(self, sql: str, args: Sequence[Any]) -> int:
         """Run an INSERT and return the new row's id (both backends know RETURNING)."""
