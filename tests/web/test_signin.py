@@ -262,3 +262,13 @@ def test_single_desk_reprint_records_the_typed_name(tmp_path):
     again = client.post(f"/reprint/{record.id}", data={"csrf_token": _token(client, "/")})
     assert again.mimetype == "application/pdf"
     assert log.history(CANARY_MRN)[1].operator == "Nurse Joy"
+
+
+def test_sign_ins_are_logged_by_account_and_refusals_without_the_typed_name(client, caplog):
+    caplog.set_level("INFO", logger="esi_docs.web.auth")
+    sign_in(client, "joy-typed-password-here", PASSWORD)
+    sign_in(client, "joy")
+    assert [r.getMessage() for r in caplog.records] == [
+        "sign-in refused",
+        "signed in: joy (nurse)",
+    ]

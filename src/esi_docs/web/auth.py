@@ -10,6 +10,7 @@ the account has been disabled meanwhile (checked in the database on every reques
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from flask import (
 if TYPE_CHECKING:
     from esi_docs.records.accounts import Account, Accounts
 
+AUTH_LOG = logging.getLogger("esi_docs.web.auth")
 OPEN_ROUTES = {"login", "login_post", "health", "static", "favicon"}
 ROUTE_ROLES = {
     "form": "nurse",
@@ -129,7 +131,10 @@ def _routes(app: Flask) -> None:
         password = request.form.get("password", "")[:1024]
         account = store.authenticate(name, password) if name and password else None
         if account is None:
+            # Never the typed name: people type their password into the name field.
+            AUTH_LOG.warning("sign-in refused")
             return _login_page(WRONG, 401, name)
+        AUTH_LOG.info("signed in: %s (%s)", account.name, account.role)
         session.clear()  # a new session for a new sign-in
         session.update(user=account.name, seen=time.time())
         session.permanent = False
@@ -137,6 +142,9 @@ def _routes(app: Flask) -> None:
 
     @app.post("/logout")
     def logout() -> Response:
+        account = signed_in()
+        if account is not None:
+            AUTH_LOG.info("signed out: %s", account.name)
         session.clear()
         session["notice"] = SIGNED_OUT
         return redirect(url_for("login"), code=303)
