@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from esi_docs.cli import cli
+from tests.databases import database  # noqa: F401 - the SQLite + PostgreSQL fixture
 
 TYPICAL = {
     "name": "Maria Example",

@@ -200,7 +200,8 @@ def test_missing_lp_is_one_clear_line(run_cli, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         "esi-docs: error: printing: the `lp` command is not installed (CUPS client; Debian: "
-        f"cups-client); the PDF was saved to {out}"
+        "cups-client): print the PDF from a PDF viewer or with the checkout form's Print "
+        f"button; the PDF was saved to {out}"
     )
     assert out.exists()
 

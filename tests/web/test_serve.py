@@ -51,6 +51,7 @@ def test_serves_on_loopback_by_default_without_warning(run_cli, fake_waitress):
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])  # noqa: S104
 def test_warns_loudly_when_reachable_from_the_network(run_cli, fake_waitress, host):
+    run_cli("users", "add", "ada", "--role", "admin", "--password-stdin", input="a long secret\n")
     result = run_cli("serve", "--host", host, "--port", "8080")
     assert result.exit_code == 0
     assert fake_waitress.started["host"] == host
@@ -127,3 +128,19 @@ def test_the_real_server_logs_requests_without_patient_data(tmp_path):
     assert "esi_docs.web.access GET (no route) 404" in text
     assert CANARY_NAME not in text and CANARY_MRN not in text
     assert urllib.parse.quote(CANARY_NAME) not in text
+
+
+def test_trusted_proxy_lets_waitress_read_only_that_proxys_headers(run_cli, fake_waitress):
+    assert run_cli("serve", "--trusted-proxy").exit_code == 0
+    started = fake_waitress.started
+    assert started["trusted_proxy"] == "127.0.0.1"
+    assert started["trusted_proxy_headers"] == {
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+    }
+    assert started["clear_untrusted_proxy_headers"] is True
+    assert run_cli("serve", "--trusted-proxy", "10.0.0.5").exit_code == 0
+    assert fake_waitress.started["trusted_proxy"] == "10.0.0.5"
+    assert run_cli("serve").exit_code == 0
+    assert "trusted_proxy" not in fake_waitress.started

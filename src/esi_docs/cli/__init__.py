@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from esi_docs.cli.audit_cmd import audit
 from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
 from esi_docs.cli.history import history
@@ -18,6 +19,7 @@ from esi_docs.cli.lint import lint
 from esi_docs.cli.render import render
 from esi_docs.cli.reprint import reprint
 from esi_docs.cli.serve import serve
+from esi_docs.cli.users import users
 from esi_docs.errors import EsiDocsError
 
 INTERNAL_ERROR = 3
@@ -65,6 +67,8 @@ cli.add_command(lint)
 cli.add_command(batch)
 cli.add_command(history)
 cli.add_command(reprint)
+cli.add_command(users)
+cli.add_command(audit)
 
 
 def main() -> None:

@@ -23,8 +23,8 @@ def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     return click.option(
         "--audit-db",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
+        metavar="FILE|URL",
+        help="The audit database: a file or a postgresql:// URL (default: $ESI_DOCS_AUDIT_DB).",
     )(command)
 
 

@@ -11,8 +11,8 @@ import click
 @click.option("--mrn", required=True, help="The medical record number, exactly as printed.")
 @click.option(
     "--audit-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
+    metavar="FILE|URL",
+    help="The audit database: a file or a postgresql:// URL (default: $ESI_DOCS_AUDIT_DB).",
 )
 def history(mrn: str, audit_db: Path | None) -> None:
     """List every handout recorded for one patient (id, time, handout, language, version,

@@ -37,3 +37,11 @@ def print_option(help_text: str):  # type: ignore[no-untyped-def]
         metavar="[PRINTER]",
         help=help_text,
     )
+
+
+audit_db_option = click.option(
+    "--audit-db",
+    metavar="FILE|URL",
+    help="The audit database: a SQLite file or a postgresql:// URL. Default: "
+    "$ESI_DOCS_AUDIT_DB, else the user's data folder.",
+)

@@ -21,8 +21,8 @@ from esi_docs.cli.auditing import operator_name
 )
 @click.option(
     "--audit-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
+    metavar="FILE|URL",
+    help="The audit database: a file or a postgresql:// URL (default: $ESI_DOCS_AUDIT_DB).",
 )
 @click.option("--operator", help="Who reprinted it. Default: the logged-in user.")
 def reprint(record_id: int, output: Path, audit_db: Path | None, operator: str | None) -> None:

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from esi_docs.cli.auditing import open_audit
-from esi_docs.cli.options import clinic_option, templates_option
+from esi_docs.cli.options import audit_db_option, clinic_option, templates_option
+from esi_docs.errors import InputError
 
 if TYPE_CHECKING:
     from esi_docs.inputs.clinic import ClinicProfile
+    from esi_docs.records.accounts import Accounts
     from esi_docs.records.audit import AuditLog
     from esi_docs.web.app import OnRender
 
@@ -52,22 +54,37 @@ def exposure_warning(host: str) -> str:
 @clinic_option
 @templates_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-@click.option(
-    "--audit-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
-)
+@audit_db_option
 @click.option("--no-audit", is_flag=True, help="Do not record printed sheets (not for clinics).")
+@click.option(
+    "--idle-minutes",
+    default=15,
+    show_default=True,
+    type=click.IntRange(1, 720),
+    help="Sign a desk out after this many minutes without activity.",
+)
+@click.option(
+    "--trusted-proxy",
+    is_flag=False,
+    flag_value="127.0.0.1",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Behind an HTTPS reverse proxy (Caddy) at ADDRESS (default 127.0.0.1): trust its "
+    "X-Forwarded-For/-Proto/-Host.",
+)
 def serve(
     host: str,
     port: int,
     clinic_file: Path | None,
     templates: Path | None,
     threads: int,
-    audit_db: Path | None,
+    audit_db: str | None,
     no_audit: bool,
+    idle_minutes: int,
+    trusted_proxy: str | None,
 ):
-    """Serve the checkout form (one page: fill in, show, print)."""
+    """Serve the checkout form (one page: fill in, show, print). Once `esi-docs users add`
+    has made an account, every page needs sign-in; without accounts, this PC only."""
     from waitress import create_server
 
     from esi_docs.content.search_path import ContentPaths
@@ -77,6 +94,7 @@ def serve(
     clinic = load_clinic(clinic_file)
     if templates is not None:
         ContentPaths(templates)  # a missing folder is a clear error now, not at the first sheet
+    accounts = open_accounts(audit_db, host)
     _configure_logging()
     audit = open_audit(audit_db, no_audit)  # opened now: a broken database stops start-up
     app = create_app(
@@ -84,9 +102,19 @@ def serve(
         templates,
         on_render=audit_recorder(audit, clinic, templates) if audit else None,
         secret_key=os.environ.get(SECRET_ENV) or None,
+        accounts=accounts,
+        audit=audit,
+        idle_minutes=idle_minutes,
     )
-    server = create_server(app, host=host, port=port, threads=threads, ident="esi-docs")
-    if not is_loopback(host):
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="esi-docs",
+        **proxy_settings(trusted_proxy),
+    )
+    if not is_loopback(host) and not trusted_proxy:
         click.echo(exposure_warning(host), err=True)
     click.echo(f"esi-docs: checkout form at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     try:
@@ -95,6 +123,37 @@ def serve(
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+
+
+def proxy_settings(trusted_proxy: str | None) -> dict[str, Any]:
+    """Waitress's own proxy handling, not werkzeug's ProxyFix: waitress removes X-Forwarded-*
+    headers before the app sees them unless they come from the trusted address, so a desk
+    cannot claim to be HTTPS or another client by sending the headers itself."""
+    if trusted_proxy is None:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+def open_accounts(audit_db: str | None, host: str) -> Accounts | None:
+    """The accounts when at least one exists; None means one desk on this PC, which only a
+    loopback address allows (anyone on the network could otherwise print as anyone)."""
+    from esi_docs.records.accounts import Accounts
+    from esi_docs.records.database import default_target
+
+    accounts = Accounts(audit_db or default_target())
+    if accounts.any():
+        return accounts
+    if not is_loopback(host):
+        raise InputError(
+            f"--host {host}: listening beyond this PC needs accounts; add one with "
+            "`esi-docs users add NAME --role admin` (without accounts: --host 127.0.0.1)"
+        )
+    return None
 
 
 def audit_recorder(audit: AuditLog, clinic: ClinicProfile, templates: Path | None) -> OnRender:

@@ -3,6 +3,12 @@
 The data goes to a temporary file in the destination folder (so the final rename stays on one
 file system), is flushed to disk, given mode 0600 (it holds patient data), then renamed into
 place. On any failure the temporary file is removed. Its name carries no patient data.
+
+Windows: there is no os.fchmod before Python 3.13 (and its modes are not POSIX ones: the file
+is private through the user's folder ACLs instead), so the mode is set only where it exists.
+And Windows refuses to replace a file that a PDF viewer or a virus scanner has open
+(PermissionError); that usually passes within a second, so the rename is retried for a while
+before the nurse is told to close the viewer.
 """
 
 from __future__ import annotations
@@ -10,11 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from esi_docs.errors import RenderError
 
 FILE_MODE = 0o600
+REPLACE_TRIES = 10  # about 2.5 s in all: 0.05 s doubling, at most 0.5 s a wait
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -37,13 +45,14 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".esi-docs-", suffix=".tmp")
         try:
-            os.fchmod(handle, FILE_MODE)  # mkstemp already uses 0600; say so whatever umask
+            if hasattr(os, "fchmod"):  # POSIX (and Windows from Python 3.13)
+                os.fchmod(handle, FILE_MODE)  # mkstemp already uses 0600; say so whatever umask
             _write_all(handle, data)
             os.fsync(handle)
         finally:
             os.close(handle)
         # os.replace swaps a symlink at `path` for the new file: it never writes through it.
-        os.replace(temp_name, path)
+        _replace(temp_name, path)
         temp_name = None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
@@ -52,3 +61,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def _replace(source: str, target: Path) -> None:
+    """os.replace, retried while another program holds the target open (Windows says
+    PermissionError then); a refusal that outlasts the retries names the likely cause."""
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if not target.exists():
+                raise  # not a held file: the folder itself refuses
+            if attempt == REPLACE_TRIES - 1:
+                raise RenderError(
+                    f"{target}: the file is open in another program (a PDF viewer?); close it "
+                    "and try again"
+                ) from None
+            time.sleep(min(0.05 * 2**attempt, 0.5))

@@ -8,6 +8,7 @@ the nurse reads one clear line instead of lp's own wording.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -53,15 +54,26 @@ def _explain(stderr: str, printer: str | None) -> str:
     return f"lp: {detail[:200]}"
 
 
+def no_lp_advice() -> str:
+    """How to print on a computer without CUPS's `lp` (every Windows PC): say what works."""
+    if os.name == "nt":
+        return (
+            "Windows has no `lp` command: print the PDF from a PDF viewer (Ctrl+P) or with the "
+            "checkout form's Print button"
+        )
+    return (
+        "the `lp` command is not installed (CUPS client; Debian: cups-client): print the PDF "
+        "from a PDF viewer or with the checkout form's Print button"
+    )
+
+
 def print_pdf(pdf: bytes, printer: str | None = None, *, title: str = JOB_TITLE) -> str:
     """Send PDF bytes to `printer` (the system's default printer when None or ''); job id."""
     if printer and not _QUEUE.fullmatch(printer):
         raise PrintError(f"printing: '{printer[:40]}' is not a printer name")
     lp = shutil.which("lp")
     if lp is None:
-        raise PrintError(
-            "printing: the `lp` command is not installed (CUPS client; Debian: cups-client)"
-        )
+        raise PrintError(f"printing: {no_lp_advice()}")
     args = [lp, "-t", title]
     if printer:
         args += ["-d", printer]

@@ -8,8 +8,9 @@ clinic leaves out keeps the packaged, conservative default.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -68,6 +69,10 @@ _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
 _TEXT_LIMIT = 80
 HOLD_TABLE = "blood_thinner_hold"
+DESKS = "desk_printers"  # issue 15: {desk name: CUPS printer}; a nurse picks the desk once
+_DESK_LIMIT = 40
+_DESKS_MAX = 50
+_QUEUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,126}$")  # a CUPS queue name
 _HOLD_DAYS = ProtocolRule(1, 30)
 _HOLD_NAMES_LIMIT = 12
 
@@ -108,6 +113,7 @@ class ClinicProfile:
     printer: str = ""
     blood_thinner_hold: tuple[HoldRule, ...] = ()
     content_review_months: int = DEFAULT_REVIEW_MONTHS
+    desk_printers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def as_data(self) -> dict[str, Any]:
         """The profile as a clinic file would hold it (strings, like a file); parse_clinic
@@ -119,6 +125,7 @@ class ClinicProfile:
             "after_hours_phone": self.after_hours_phone,
             "printer": self.printer,
             REVIEW_KEY: str(self.content_review_months),
+            DESKS: dict(self.desk_printers),
             "protocol": {key: _as_written(value) for key, value in self.protocol.items()},
             HOLD_TABLE: [
                 {"drug": rule.drug, "names": list(rule.names), "days": str(rule.days)}
@@ -161,21 +168,45 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE, REVIEW_KEY):
-            allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE]))
+        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE, REVIEW_KEY, DESKS):
+            allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, DESKS]))
             problems.add(str(key), f"unknown field; allowed fields are {allowed}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
     text.update(_optional_text(data, problems))
     protocol = _protocol(data.get("protocol", {}), defaults["protocol"], problems)
     hold = _hold_table(data.get(HOLD_TABLE, defaults.get(HOLD_TABLE)), problems)
     review = _review_months(data.get(REVIEW_KEY, defaults.get(REVIEW_KEY)), problems)
+    desks = _desk_printers(data.get(DESKS) or {}, problems)
     problems.raise_if_any()
     return ClinicProfile(
         **text,
         protocol=MappingProxyType(protocol),
         blood_thinner_hold=hold,
         content_review_months=review,
+        desk_printers=MappingProxyType(desks),
     )
+
+
+def _desk_printers(given: Any, problems: Problems) -> dict[str, str]:
+    """Desk name -> CUPS printer, as the clinic wrote it (names are shown to nurses)."""
+    if not isinstance(given, Mapping) or len(given) > _DESKS_MAX:
+        problems.add(DESKS, f"must be a mapping of desk name: printer lines (at most {_DESKS_MAX})")
+        return {}
+    desks: dict[str, str] = {}
+    for desk, printer in given.items():
+        try:
+            name = parse.as_required_text(desk, max_length=_DESK_LIMIT)
+        except parse.FieldError as exc:
+            problems.add(DESKS, f"desk name: {exc}")
+            continue
+        if not isinstance(printer, str) or not _QUEUE.match(printer):
+            problems.add(
+                f"{DESKS}.{name}",
+                "must be a CUPS printer name (letters, digits, '_', '.', '-' or '@')",
+            )
+            continue
+        desks[name] = printer
+    return desks
 
 
 def _review_months(value: Any, problems: Problems) -> int:

@@ -1,12 +1,13 @@
 """The audit trail: what each patient was given, when, by whom, from which content.
 
-One SQLite file (stdlib sqlite3), created 0600 because it holds patient data. WAL mode, a busy
-timeout and retries let several writers (two batch runs, a batch and the nurse's web form)
-append at the same time without losing a record. Each record keeps everything needed to
-rebuild the exact PDF later: the patient options, the clinic profile values, the render
-options, and the content files by SHA-256. The files' bytes are stored once per version in
-`content_blobs` (a few kB, shared by every record that used them), so a reprint still works
-after the clinic updates its templates or esi-docs ships new wording.
+One SQLite file (created 0600 because it holds patient data), or the clinic's PostgreSQL server
+(a postgresql:// URL) shared by every desk; records/database.py holds the difference, so the
+logic here is written once. Transactions with retries let several writers (batch runs, the
+web form at several desks) append at the same time without losing a record. Each record
+keeps everything needed to rebuild the exact PDF later: the patient options, the clinic
+profile values, the render options, and the content files by SHA-256. The files' bytes are
+stored once per version in `content_blobs` (a few kB, shared by every record that used them),
+so a reprint still works after the clinic updates its templates or esi-docs ships new wording.
 """
 
 from __future__ import annotations
@@ -14,31 +15,31 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import os
-import sqlite3
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.clinic import ClinicProfile
+from esi_docs.records.database import (
+    DB_NAME,
+    ENV_VAR,
+    Connection,
+    Database,
+    DatabaseError,
+    default_target,
+)
 
 if TYPE_CHECKING:
     from esi_docs.api import RenderedHandout
 
-ENV_VAR = "ESI_DOCS_AUDIT_DB"
-DB_NAME = "audit.sqlite3"
-BUSY_TIMEOUT_S = 30.0
-RETRIES = 8
+__all__ = ["DB_NAME", "ENV_VAR", "AuditError", "AuditLog", "default_path"]
 _T = TypeVar("_T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS renders (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     created_at TEXT NOT NULL,          -- UTC, ISO 8601
     operator TEXT NOT NULL,
     handout TEXT NOT NULL,
@@ -53,12 +54,11 @@ CREATE TABLE IF NOT EXISTS renders (
     pdf_sha256 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS renders_mrn ON renders (mrn);
-CREATE TABLE IF NOT EXISTS content_blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS content_blobs (sha256 TEXT PRIMARY KEY, data {blob} NOT NULL);
 """
 
 
-class AuditError(EsiDocsError):
-    """The audit database cannot be opened or written."""
+AuditError = DatabaseError  # the audit database cannot be opened or written
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,9 @@ class StoredRender:
 
 
 def default_path() -> Path:
-    """$ESI_DOCS_AUDIT_DB, else the user's data folder (e.g. ~/.local/share/esi-docs)."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    from platformdirs import user_data_path
-
-    return user_data_path("esi-docs", appauthor=False) / DB_NAME
+    """$ESI_DOCS_AUDIT_DB, else the user's data folder (a file path; see default_target for
+    a URL)."""
+    return Path(default_target())
 
 
 def current_operator() -> str:
@@ -154,8 +151,11 @@ class AuditLog:
     processes and forks."""
 
     def __init__(self, path: Path | str | None = None):
-        self.path = Path(path) if path is not None else default_path()
-        self._write(_create_schema, schema=True)
+        target = str(path) if path is not None else default_target()
+        self.db = Database.of(target)
+        # For messages: the file, or the URL without its password.
+        self.path: Path | str = Path(target) if self.db.dialect == "sqlite" else self.db.label
+        self._write(lambda _: None, schema=True)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -175,9 +175,10 @@ class AuditLog:
         """Store entries in one transaction (a batch adds many at once); returns their ids."""
         blobs = {sha: data for entry in entries for sha, data in entry.blobs.items()}
 
-        def insert(conn: sqlite3.Connection) -> list[int]:
+        def insert(conn: Connection) -> list[int]:
             conn.executemany(
-                "INSERT OR IGNORE INTO content_blobs (sha256, data) VALUES (?, ?)",
+                "INSERT INTO content_blobs (sha256, data) VALUES (?, ?)"
+                " ON CONFLICT (sha256) DO NOTHING",
                 blobs.items(),
             )
             return [_insert(conn, entry, entry.content_files) for entry in entries]
@@ -199,47 +200,16 @@ class AuditLog:
         )
         return self._write(lambda conn: _insert(conn, entry, record.content_files))
 
-    def _write(self, work: Callable[[sqlite3.Connection], _T], *, schema: bool = False) -> _T:
-        """Run `work` in one IMMEDIATE transaction, retrying while another writer holds the
-        lock (the busy timeout covers most waits; the retries cover the rest)."""
-        for attempt in range(RETRIES):
-            try:
-                with self._connection(create=schema) as conn:
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        result = work(conn)
-                    except BaseException:
-                        conn.execute("ROLLBACK")
-                        raise
-                    conn.execute("COMMIT")
-                    return result
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == RETRIES - 1:
-                    raise AuditError(
-                        f"{self.path}: cannot write the audit database ({exc})"
-                    ) from None
-                time.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
+    def _write(self, work: Callable[[Connection], _T], *, schema: bool = False) -> _T:
+        """Run `work` in one write transaction; database.py retries it while another writer
+        holds the lock (SQLite) or the transaction must be serialised again (PostgreSQL)."""
+        if schema:
+            self.db.create(SCHEMA)
+            return None  # type: ignore[return-value]
+        return self.db.write(work)
 
-    @contextmanager
-    def _connection(self, *, create: bool = False) -> Iterator[sqlite3.Connection]:
-        if create:
-            _create_private(self.path)
-        elif not self.path.is_file():
-            raise AuditError(f"{self.path}: the audit database does not exist")
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise AuditError(f"{self.path}: cannot open the audit database ({exc})") from None
-        with closing(conn):
-            try:
-                if create:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                yield conn
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
-                    raise
-                raise AuditError(f"{self.path}: audit database error ({exc})") from None
+    def _read(self, work: Callable[[Connection], _T]) -> _T:
+        return self.db.read(work)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -247,24 +217,35 @@ class AuditLog:
         """Every record for one MRN (exact match), oldest first."""
         return self._select("WHERE mrn = ? ORDER BY id", (mrn,))
 
+    def all(self) -> list[StoredRender]:
+        """Every record, oldest first (`esi-docs audit copy`)."""
+        return self._select("ORDER BY id", ())
+
+    def recent(self, limit: int) -> list[StoredRender]:
+        """The newest `limit` records, newest first (the admin's audit log page)."""
+        return self._select("ORDER BY id DESC LIMIT ?", (int(limit),))
+
     def get(self, record_id: int) -> StoredRender | None:
         found = self._select("WHERE id = ?", (record_id,))
         return found[0] if found else None
 
     def blobs(self, hashes: list[str]) -> dict[str, bytes]:
         """Stored content bytes by SHA-256 (missing ones are simply absent)."""
+        if not hashes:
+            return {}
         marks = ",".join("?" * len(hashes))
-        with self._connection() as conn:
-            rows = conn.execute(
+        rows = self._read(
+            lambda conn: conn.execute(
                 f"SELECT sha256, data FROM content_blobs WHERE sha256 IN ({marks})",  # noqa: S608
                 hashes,
             ).fetchall()
+        )
         return {sha: bytes(data) for sha, data in rows}
 
     def _select(self, where: str, args: tuple[Any, ...]) -> list[StoredRender]:
         columns = ", ".join(f.name for f in _STORED_FIELDS)
-        with self._connection() as conn:
-            rows = conn.execute(f"SELECT {columns} FROM renders {where}", args).fetchall()  # noqa: S608
+        sql = f"SELECT {columns} FROM renders {where}"  # noqa: S608
+        rows = self._read(lambda conn: conn.execute(sql, args).fetchall())
         return [_stored(row) for row in rows]
 
 
@@ -280,9 +261,9 @@ def _stored(row: tuple[Any, ...]) -> StoredRender:
     return StoredRender(**values)
 
 
-def _insert(conn: sqlite3.Connection, entry: AuditEntry, files: dict[str, str]) -> int:
+def _insert(conn: Connection, entry: AuditEntry, files: dict[str, str]) -> int:
     created = entry.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    cursor = conn.execute(
+    return conn.insert(
         "INSERT INTO renders (created_at, operator, handout, language, content_version,"
         " content_hash, mrn, patient, clinic, options, content_files, pdf_sha256)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -301,27 +282,3 @@ def _insert(conn: sqlite3.Connection, entry: AuditEntry, files: dict[str, str]) 
             entry.pdf_sha256,
         ),
     )
-    return int(cursor.lastrowid or 0)
-
-
-def _create_schema(conn: sqlite3.Connection) -> None:
-    # One statement at a time: executescript() would commit our IMMEDIATE transaction.
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file 0600 (and its folder 0700) before SQLite opens it; SQLite's
-    -wal and -shm files then take the same permissions."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    except OSError as exc:
-        raise AuditError(f"{path}: cannot create the audit database ({exc.strerror})") from None
-    os.close(handle)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Flask,
@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -34,12 +35,24 @@ from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError, InputError
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions, parse_patient
-from esi_docs.web import forms, security
+from esi_docs.web import auth, forms, security
+
+if TYPE_CHECKING:
+    from esi_docs.records.accounts import Accounts
+    from esi_docs.records.audit import AuditLog
 
 OnRender = Callable[[RenderedHandout, str, PatientOptions, str], None]
 PDF_FILENAME = "discharge.pdf"  # the same for every sheet: no patient data in a file name
 MAX_REQUEST_BYTES = 64 * 1024
 CSRF_HOURS = 12  # a form left open for a whole shift still submits
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly, or via a
+    trusted proxy's X-Forwarded-Proto), so a browser never sends it back over plain HTTP."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 class CheckoutApp(Flask):
@@ -55,6 +68,10 @@ def create_app(
     on_render: OnRender | None = None,
     *,
     secret_key: str | bytes | None = None,
+    accounts: Accounts | None = None,
+    audit: AuditLog | None = None,
+    idle_minutes: int = 15,
+    secure_cookies: bool = False,
 ) -> Flask:
     """The checkout app for one clinic profile and content folder.
 
@@ -62,6 +79,10 @@ def create_app(
     and before the PDF is sent; if it raises, the sheet is not handed out (an unrecorded sheet
     must not be printed). The secret key signs the session cookie and the CSRF token; a
     random one per process means a restart simply asks the nurse to reload the form.
+
+    With `accounts`, every page needs sign-in and the audit operator is the signed-in
+    account (see web/auth.py); without, the nurse types a name once per session. `audit`
+    gives the history, reprint and audit-log pages their records.
     """
     app = CheckoutApp(__name__, template_folder="pages", static_folder="static")
     app.config.update(
@@ -70,11 +91,19 @@ def create_app(
         SESSION_COOKIE_NAME="esi_docs_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=secure_cookies,
         WTF_CSRF_TIME_LIMIT=CSRF_HOURS * 3600,
+        # Flask-WTF's HTTPS check wants a Referer, which our no-referrer policy never sends;
+        # the SameSite=Strict session cookie and the token still protect every form.
+        WTF_CSRF_SSL_STRICT=False,
     )
+    app.session_interface = SessionCookies()
     CSRFProtect(app)
     security.install(app)
+    auth.install(app, accounts, idle_minutes)
+    app.context_processor(auth.page_context)
     app.extensions["esi_docs"] = {
+        "audit": audit,
         "clinic": clinic,
         "templates": templates,
         "on_render": on_render,
@@ -82,6 +111,11 @@ def create_app(
     }
     _routes(app)
     _error_pages(app)
+    from esi_docs.web import admin, desks, records
+
+    records.install(app)
+    admin.install(app)
+    desks.install(app)
     return app
 
 
@@ -99,10 +133,19 @@ def _form_page(submission: forms.Submission, status: int = 200) -> tuple[str, in
         options=forms.page_options(_state()["choices"]),
         clinic_name=_state()["clinic"].name,
         operator=session.get("operator"),
+        signed_in=auth.signed_in() is not None,
+        desk=_desk_context(),
         focus=first_error or "name",
         forms=forms,
     )
     return html, status
+
+
+def _desk_context() -> dict[str, Any] | None:
+    from esi_docs.web import desks
+
+    names = _state()["clinic"].desk_printers
+    return {"current": desks.current()} if names else None
 
 
 def _routes(app: Flask) -> None:
@@ -134,9 +177,7 @@ def _sheet() -> Response | tuple[str, int]:
     """Validate everything, render once, record, and answer with the PDF."""
     state = _state()
     submission = forms.read_submission(request.form)
-    operator = forms.check_operator(submission, session.get("operator"))
-    if operator:
-        session["operator"] = operator
+    operator = _operator(submission)
     forms.check_choices(submission, state["choices"])
     try:
         patient = parse_patient(forms.patient_mapping(submission.values), forms.SOURCE)
@@ -162,13 +203,30 @@ def _sheet() -> Response | tuple[str, int]:
     return _pdf_response(rendered.pdf)
 
 
+def _operator(submission: forms.Submission) -> str | None:
+    """The signed-in account; without accounts, the name typed once per session."""
+    account = auth.signed_in()
+    if account is not None:
+        submission.values.pop("operator", None)
+        return account.name
+    operator = forms.check_operator(submission, session.get("operator"))
+    if operator:
+        session["operator"] = operator
+    return operator
+
+
 def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int]:
     """The checkout printer (the clinic profile's, else the system default), through lp. The
     sheet is recorded before it is sent; a printer problem shows on the form, values kept."""
     from esi_docs.delivery.printing import PrintError, print_pdf
+    from esi_docs.web import desks
 
+    printer, problem = desks.printer()
+    if problem:
+        submission.general.append(problem)
+        return _form_page(submission, 409)
     try:
-        job = print_pdf(pdf, _state()["clinic"].printer or None)
+        job = print_pdf(pdf, printer)
     except PrintError as exc:
         submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 502)
