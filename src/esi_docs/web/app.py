@@ -1,9 +1,9 @@
 """The checkout form: a Flask app over `esi_docs.api.render`, nothing else renders.
 
 One page with one form; POST /sheet validates with the same library as the CLI, then returns
-the PDF inline, or the sheet as a web page ("Show as web page") (or the form again, values kept, each problem next to its field). Nothing is
-written to disk; the only record of a sheet is whatever the `on_render` hook (the audit trail)
-keeps.
+the PDF inline or, from "Show as web page", the sheet as accessible HTML (or the form again,
+values kept, each problem next to its field). Nothing is written to disk; the only record of
+a sheet is whatever the `on_render` hook (the audit trail) keeps.
 """
 
 from __future__ import annotations
