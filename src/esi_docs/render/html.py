@@ -93,8 +93,10 @@ def _header(document: doc.Document) -> Iterator[str]:
     yield '<header class="sheet-header">'
     yield (
         f'<p class="clinic"><strong>{escape(head.clinic_name)}</strong>'
-        f" · {escape(labels.get('clinic_phone', ''))} {escape(head.clinic_phone)}"
-        f" · {escape(labels.get('after_hours', ''))} {escape(head.after_hours_phone)}</p>"
+        f' · {escape(labels.get("clinic_phone", ""))} <span class="nowrap">'
+        f"{escape(head.clinic_phone)}</span>"
+        f' · {escape(labels.get("after_hours", ""))} <span class="nowrap">'
+        f"{escape(head.after_hours_phone)}</span></p>"
     )
     if head.patient_fields:
         yield '<dl class="patient">'
@@ -114,8 +116,19 @@ def _section(section: doc.Section, ids: _Ids, labels: dict[str, str]) -> Iterato
         yield "<div>"
     level = 3 if section.title else 2  # a box's heading sits under its section's
     for block in section.blocks:
+        if isinstance(block, doc.Paragraph) and not section.title:
+            caption = _lead(block.text) or caption  # "Your pain diary." names the table after it
         yield from _block(block, ids, labels, caption, level)
     yield "</section>" if section.title else "</div>"
+
+
+_LEAD = re.compile(r"^\s*<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
+
+
+def _lead(markup: str) -> str:
+    """A paragraph's bold opening words ("Your pain diary."), as plain text, or ''."""
+    match = _LEAD.match(str(markup))
+    return doc.plain(match.group(1)).rstrip(".:") if match else ""
 
 
 def _block(
@@ -193,6 +206,7 @@ body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;line-height:1.4;color:#0
 background:#fff;margin:0 auto;padding:1rem;max-width:48rem;overflow-wrap:break-word}
 .sheet-header{border-bottom:2px solid #1f4e79;padding-bottom:.4rem;font-size:.9rem}
 .sheet-header p{margin:0 0 .3rem}
+.nowrap{white-space:nowrap}
 .patient{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;margin:0}
 .patient div{display:flex;gap:.3rem}
 .patient dt::after{content:":"}
