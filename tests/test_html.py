@@ -36,7 +36,7 @@ def test_page_structure_follows_the_document(variant):
     assert page.find("footer").get_text(strip=True) == document.content_version
     assert page.title.get_text() == document.title
     # Every word of the Document is on the page (the same text a PDF prints).
-    words = " ".join(page.get_text().split())
+    words = " ".join(page.get_text(" ").split())
     for line in document_text(document).splitlines():
         for part in line.removeprefix("- ").split(" | "):  # a table row: cell by cell
             assert " ".join(part.split()) in words
