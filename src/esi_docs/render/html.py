@@ -239,7 +239,7 @@ tr.write-in td{height:2.2rem}
 footer{border-top:1px solid #555;margin-top:1rem;padding-top:.3rem;font-size:.8rem}
 @media print{
 @page{margin:.6in}
-body{max-width:none;padding:0}
+body{max-width:none;padding:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 a{color:#000}
 h2,h3,.callout-title{break-after:avoid}
 tr{break-inside:avoid}
