@@ -42,7 +42,7 @@ def document_reference(
 ) -> dict[str, Any]:
     """The DocumentReference as JSON-ready data, validated with fhir.resources (R4B)."""
     when = when or datetime.now(timezone.utc)
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DocumentReference",
         "status": "current",
         "type": {"coding": [DOC_TYPE], "text": "Patient instructions"},
