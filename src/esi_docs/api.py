@@ -22,7 +22,7 @@ from esi_docs.inputs.clinic import ClinicProfile, load_clinic
 from esi_docs.inputs.patient import PatientOptions, apply_overrides, parse_patient
 
 PAPERS = ("letter", "a4")
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "html")
 
 
 def _packaged_clinic() -> ClinicProfile:
@@ -99,10 +99,20 @@ def render(request: RenderRequest) -> RenderedHandout:
         language=request.language,
         large_print=request.large_print,
     )
+    data = lay_out(composed.document, request.format, paper=request.paper)
+    return RenderedHandout(request, composed.document, data, composed.sources)
+
+
+def lay_out(document: Document, format: str, *, paper: str = "letter") -> bytes:
+    """The Document in one format: a PDF for paper and the archive, or the accessible web
+    page (FHIR out carries both, laid out from the one Document)."""
+    if format == "html":
+        from esi_docs.render.html import render_html
+
+        return render_html(document)
     from esi_docs.render.pdf import render_pdf  # ReportLab is heavy: load it only to lay out
 
-    data = render_pdf(composed.document, paper=request.paper)
-    return RenderedHandout(request, composed.document, data, composed.sources)
+    return render_pdf(document, paper=paper)
 
 
 def _as_patient(patient: PatientOptions | Mapping[str, Any] | None) -> PatientOptions | None:
@@ -162,6 +172,7 @@ __all__ = [
     "RenderRequest",
     "RenderedHandout",
     "compose_handout",
+    "lay_out",
     "render",
     "render_handout",
 ]

@@ -3,7 +3,7 @@
 The flow: check every row (all problems, by row number) -> check the content once per language
 -> name the files -> render (in worker processes, a bounded number of chunks in flight, so
 memory stays flat however long the roster is) -> record each render in the audit trail ->
-write the manifest -> join the merged PDF. Workers render through `render_handout` (the one
+write the manifest -> join the merged PDF. Workers render through `render` (the one
 rendering path) and write their own files atomically; they send back only a small audit entry.
 """
 
@@ -20,12 +20,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from esi_docs.api import compose_handout, render_handout
+from esi_docs.api import RenderRequest, compose_handout, render
 from esi_docs.content.compose import library
 from esi_docs.delivery import manifest
 from esi_docs.delivery.atomic import write_atomic
 from esi_docs.delivery.manifest import ManifestRow
-from esi_docs.delivery.naming import DEFAULT_PATTERN, NameAllocator, check_pattern, file_name
+from esi_docs.delivery.naming import (
+    DEFAULT_PATTERN,
+    SUFFIXES,
+    NameAllocator,
+    check_pattern,
+    file_name,
+)
 from esi_docs.errors import EsiDocsError, InputError, Problem, RenderError
 from esi_docs.inputs.clinic import ClinicProfile, parse_clinic
 from esi_docs.inputs.patient import PatientOptions
@@ -51,6 +57,7 @@ class BatchSettings:
     out_dir: Path
     templates: Path | None = None
     paper: str = "letter"
+    format: str = "pdf"  # or "html": the accessible web page, one file per patient
     pattern: str = DEFAULT_PATTERN
     merged: Path | None = None
     jobs: int = 1
@@ -117,6 +124,8 @@ def render_batch(
     """Render every valid row; raises InputError (nothing written) when rows are invalid and
     --continue-on-error is off. Row-level failures are in the result's manifest rows."""
     check_pattern(settings.pattern)
+    if settings.format != "pdf" and settings.merged is not None:
+        raise InputError("--merged: joins PDFs only; leave out --format html")
     library(settings.templates).recipe(settings.handout)  # an unknown handout: one message
     checked = _check_content(check_rows(rows), settings)
     problems = [p for row in checked for p in row.problems]
@@ -203,7 +212,8 @@ def _plan(
             error = "; ".join(_short(p, row.label) for p in row.problems)
             table.append(ManifestRow(number, mrn, status=manifest.INVALID, error=error))
             continue
-        name = file_name(settings.pattern, row.patient, settings.handout, number)
+        suffix = SUFFIXES[settings.format]
+        name = file_name(settings.pattern, row.patient, settings.handout, number, suffix)
         path = names.allocate(name)
         table.append(ManifestRow(number, mrn, file=path.name))
         tasks.append(_Task(index, row.label, row.patient, path))
@@ -346,14 +356,16 @@ def _render_chunk(chunk: list[_Task]) -> list[_Outcome]:
 def _render_task(settings: BatchSettings, task: _Task) -> _Outcome:
     """Render and write one patient's PDF; errors become the row's message, never a crash."""
     try:
-        rendered = render_handout(
+        request = RenderRequest(
             settings.handout,
             task.patient,
             settings.clinic,
-            templates=settings.templates,
             paper=settings.paper,
+            format=settings.format,
+            templates=settings.templates,
         )
-        write_atomic(task.path, rendered.pdf)
+        rendered = render(request)
+        write_atomic(task.path, rendered.data)
     except EsiDocsError as exc:
         error = "; ".join(_short(p, task.label) for p in exc.problems)
         return _Outcome(task.index, task.label, None, error)

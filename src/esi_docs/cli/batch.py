@@ -57,6 +57,14 @@ from esi_docs.delivery.naming import DEFAULT_PATTERN
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @templates_option
 @paper_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("pdf", "html")),
+    default="pdf",
+    show_default=True,
+    help="pdf, or html: each patient's sheet as an accessible web page.",
+)
 @print_option(
     "Also send the merged PDF (or, without --merged, each patient's PDF in roster order) "
     "to a CUPS printer: the one named, else the clinic profile's, else the system default.",
@@ -74,6 +82,7 @@ def batch(
     quiet: bool,
     templates: Path | None,
     paper: str,
+    output_format: str,
     printer: str | None,
     overrides: Path | None,
     audit_db: Path | None,
@@ -85,6 +94,8 @@ def batch(
     from esi_docs.inputs.clinic import load_clinic
     from esi_docs.inputs.roster import read_roster
 
+    if output_format == "html" and printer is not None:
+        raise click.UsageError("--print: prints PDFs only; leave out --format html")
     rows = read_roster(roster, overrides)
     settings = BatchSettings(
         handout=handout,
@@ -92,6 +103,7 @@ def batch(
         out_dir=out_dir,
         templates=templates,
         paper=paper,
+        format=output_format,
         pattern=pattern,
         merged=merged,
         jobs=jobs or os.cpu_count() or 1,

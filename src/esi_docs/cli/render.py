@@ -50,6 +50,14 @@ from esi_docs.cli.options import clinic_option, paper_option, print_option, temp
 )
 @paper_option
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("pdf", "html")),
+    default=None,
+    help="pdf (for paper and the archive) or html (the accessible web page). "
+    "Default: html for an -o name ending in .html, else pdf.",
+)
+@click.option(
     "--language",
     default=None,
     help="Overrides the patient file's language (a content folder: en, es, ...).",
@@ -69,6 +77,7 @@ def render(
     output: Path | None,
     printer: str | None,
     paper: str,
+    output_format: str | None,
     language: str | None,
     large_print: bool | None,
     templates: Path | None,
@@ -76,25 +85,30 @@ def render(
     no_audit: bool,
     operator: str | None,
 ) -> None:
-    """Render HANDOUT (e.g. discharge) to a PDF."""
-    from esi_docs.api import render_handout
+    """Render HANDOUT (e.g. discharge) to a PDF or an accessible web page."""
+    from esi_docs.api import RenderRequest, render
     from esi_docs.cli.render_targets import deliver, load_patient_input
     from esi_docs.inputs.clinic import load_clinic
 
     if output is None and printer is None:
         raise click.UsageError("give -o FILE (or -o -), --print [PRINTER], or both")
+    output_format = output_format or format_for(output)
+    if output_format == "html" and printer is not None:
+        raise click.UsageError("--print: prints PDFs only; leave out --format html")
     patient, subject, provenance = load_patient_input(patient_file, fhir_file, fhir_patient)
     clinic = load_clinic(clinic_file)
     audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
-    result = render_handout(
+    request = RenderRequest(
         handout,
         patient,
         clinic,
-        templates=templates,
-        paper=paper,
         language=language,
         large_print=large_print,
+        paper=paper,
+        format=output_format,
+        templates=templates,
     )
+    result = render(request)
     if audit is not None:
         audit.record(
             result,
@@ -105,3 +119,10 @@ def render(
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
     )
+
+
+def format_for(output: Path | None) -> str:
+    """The format an output name asks for: .html or .htm means the web page."""
+    if output is not None and output.suffix.lower() in (".html", ".htm"):
+        return "html"
+    return "pdf"

@@ -65,7 +65,7 @@ def deliver(
     fhir_out: Path | None,
     subject: dict[str, Any] | None,
 ) -> None:
-    """Write, describe and print the PDF, in that order."""
+    """Write, describe and print the sheet, in that order."""
     from esi_docs.delivery.atomic import write_atomic
 
     if output is not None and str(output) == "-":
@@ -85,9 +85,23 @@ def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] |
 
     if subject is None:
         raise InputError("--fhir-out: needs a patient (--patient or --fhir)")
-    resource = document_reference(result.pdf, subject=subject, language=result.document.language)
+    pdf, html = _both_formats(result)
+    resource = document_reference(
+        pdf, subject=subject, language=result.document.language, html=html
+    )
     write_document_reference(path, resource)
     click.echo(f"wrote {path}", err=True)
+
+
+def _both_formats(result: RenderedHandout) -> tuple[bytes, bytes]:
+    """The PDF and the web page of one sheet: the one not asked for is laid out from the same
+    Document, so both attachments say the same."""
+    from esi_docs.api import lay_out
+
+    request, document = result.request, result.document
+    pdf = result.data if request.format == "pdf" else lay_out(document, "pdf", paper=request.paper)
+    html = result.data if request.format == "html" else lay_out(document, "html")
+    return pdf, html
 
 
 def _print(pdf: bytes, printer: str, output: Path | None) -> None:

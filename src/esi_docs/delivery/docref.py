@@ -1,8 +1,10 @@
 """FHIR out: a DocumentReference (R4) that carries a rendered PDF back to the record.
 
-The attachment holds the PDF itself (base64), its size and its hash, which FHIR R4 defines
-as the base64 of the SHA-1 of the data. The resource is validated with fhir.resources before
-it is written (atomically, mode 0600: it holds the patient's sheet).
+The first attachment holds the PDF itself (base64), its size and its hash, which FHIR R4
+defines as the base64 of the SHA-1 of the data; a second one, when given, the same sheet as
+the accessible web page (text/html), for portals and screen readers. The resource is
+validated with fhir.resources before it is written (atomically, mode 0600: it holds the
+patient's sheet).
 """
 
 from __future__ import annotations
@@ -36,31 +38,35 @@ def document_reference(
     language: str = "en",
     when: datetime | None = None,
     description: str = DESCRIPTION,
+    html: bytes | None = None,
 ) -> dict[str, Any]:
     """The DocumentReference as JSON-ready data, validated with fhir.resources (R4B)."""
     when = when or datetime.now(timezone.utc)
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DocumentReference",
         "status": "current",
         "type": {"coding": [DOC_TYPE], "text": "Patient instructions"},
         "subject": subject,
         "date": when.isoformat(timespec="seconds"),
         "description": description,
-        "content": [
-            {
-                "attachment": {
-                    "contentType": "application/pdf",
-                    "language": language,
-                    "data": base64.b64encode(pdf).decode("ascii"),
-                    "size": len(pdf),
-                    "hash": base64.b64encode(hashlib.sha1(pdf).digest()).decode("ascii"),  # noqa: S324 - FHIR defines SHA-1
-                    "title": "Discharge instructions",
-                }
-            }
-        ],
+        "content": [{"attachment": _attachment(pdf, "application/pdf", language)}],
     }
+    if html is not None:
+        content_type = "text/html; charset=utf-8"
+        resource["content"].append({"attachment": _attachment(html, content_type, language)})
     validate_document_reference(resource)
     return resource
+
+
+def _attachment(data: bytes, content_type: str, language: str) -> dict[str, Any]:
+    return {
+        "contentType": content_type,
+        "language": language,
+        "data": base64.b64encode(data).decode("ascii"),
+        "size": len(data),
+        "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),  # noqa: S324 - FHIR defines SHA-1
+        "title": "Discharge instructions",
+    }
 
 
 def validate_document_reference(resource: dict[str, Any]) -> None:

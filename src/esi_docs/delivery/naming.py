@@ -26,6 +26,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _DOTS = re.compile(r"\.{2,}")
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?", re.IGNORECASE)
 SUFFIX = ".pdf"
+SUFFIXES = {"pdf": ".pdf", "html": ".html"}  # by output format
 
 
 def check_pattern(pattern: str) -> str:
@@ -53,7 +54,9 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
-def file_name(pattern: str, patient: PatientOptions, handout: str, row: str) -> str:
+def file_name(
+    pattern: str, patient: PatientOptions, handout: str, row: str, suffix: str = SUFFIX
+) -> str:
     """The sanitised file name for one patient (not yet made unique)."""
     values = {
         "procedure_date": patient.procedure_date.isoformat(),
@@ -64,19 +67,22 @@ def file_name(pattern: str, patient: PatientOptions, handout: str, row: str) -> 
         "approach": patient.approach,
         "region": patient.region,
     }
-    return sanitize(pattern.format_map(values))
+    return sanitize(pattern.format_map(values), suffix)
 
 
-def sanitize(name: str) -> str:
-    """One safe file name component ending in .pdf, whatever `name` held."""
-    if name.lower().endswith(SUFFIX):
-        name = name[: -len(SUFFIX)]
+def sanitize(name: str, suffix: str = SUFFIX) -> str:
+    """One safe file name component ending in `suffix` (.pdf), whatever `name` held. A
+    pattern's own .pdf or .html ending is replaced, so one pattern serves both formats."""
+    for known in SUFFIXES.values():
+        if name.lower().endswith(known):
+            name = name[: -len(known)]
+            break
     stem = _DOTS.sub(".", _UNSAFE.sub("_", name)).strip("._")
     if not stem:
         stem = "_"
     if _RESERVED.fullmatch(stem):
         stem = "_" + stem
-    return stem[: MAX_NAME_BYTES - len(SUFFIX)] + SUFFIX  # ASCII only now: chars == bytes
+    return stem[: MAX_NAME_BYTES - len(suffix)] + suffix  # ASCII only now: chars == bytes
 
 
 class NameAllocator:
@@ -87,7 +93,7 @@ class NameAllocator:
         self._taken: set[str] = set()
 
     def allocate(self, name: str) -> Path:
-        stem, suffix = name[: -len(SUFFIX)], SUFFIX
+        stem, suffix = os.path.splitext(name)
         candidate, count = name, 1
         # Compare case-insensitively: macOS and Windows folders are.
         while candidate.lower() in self._taken:

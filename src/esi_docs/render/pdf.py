@@ -39,7 +39,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from esi_docs.content import document as doc
 from esi_docs.errors import RenderError
-from esi_docs.render import fonts
+from esi_docs.render import fonts, pdfa
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 0.6 * inch
@@ -209,6 +209,8 @@ def _render(document: doc.Document, paper: str) -> bytes:
         subject="",
         creator="esi-docs",
         producer="esi-docs",
+        initialFontName=fonts.REGULAR,  # PDF/A: no Helvetica (not embedded) in any resource
+        lang=document.language,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         bottomMargin=MARGIN + style.footer_size * 2,
@@ -259,6 +261,7 @@ def _canvas_class(document: doc.Document, style: Styles, header: list[Flowable])
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             super().__init__(*args, **kwargs)
+            pdfa.make_archival(self, language=document.language)
             self._pages: list[dict] = []
 
         def showPage(self) -> None:

@@ -1,9 +1,9 @@
-"""The checkout form: a Flask app over `esi_docs.api.render_handout`, nothing else renders.
+"""The checkout form: a Flask app over `esi_docs.api.render`, nothing else renders.
 
 One page with one form; POST /sheet validates with the same library as the CLI, then returns
-the PDF inline (or the form again, values kept, each problem next to its field). Nothing is
-written to disk; the only record of a sheet is whatever the `on_render` hook (the audit trail)
-keeps.
+the PDF inline or, from "Show as web page", the sheet as accessible HTML (or the form again,
+values kept, each problem next to its field). Nothing is written to disk; the only record of
+a sheet is whatever the `on_render` hook (the audit trail) keeps.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from esi_docs import __version__
-from esi_docs.api import RenderedHandout, render_handout
+from esi_docs.api import RenderedHandout, RenderRequest, render
 from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError, InputError
 from esi_docs.inputs.clinic import ClinicProfile
@@ -187,8 +187,17 @@ def _sheet() -> Response | tuple[str, int]:
     if patient is None or not submission.ok or operator is None:
         return _form_page(submission, 422)
     handout = submission.values["handout"]
+    as_web_page = request.form.get("send_to") == "web"
     try:
-        rendered = render_handout(handout, patient, state["clinic"], templates=state["templates"])
+        rendered = render(
+            RenderRequest(
+                handout,
+                patient,
+                state["clinic"],
+                format="html" if as_web_page else "pdf",
+                templates=state["templates"],
+            )
+        )
     except EsiDocsError as exc:
         submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 500)
@@ -198,6 +207,8 @@ def _sheet() -> Response | tuple[str, int]:
         except Exception as exc:  # the print record failed: hand nothing out
             security.ERROR_LOG.error("on_render hook failed (%s)", type(exc).__name__)
             return _error_page(500, _NOT_RECORDED)
+    if as_web_page:
+        return _web_page_response(rendered.data)
     if request.form.get("send_to") == "printer":
         return _send_to_printer(rendered.pdf, submission)
     return _pdf_response(rendered.pdf)
@@ -236,6 +247,13 @@ def _send_to_printer(pdf: bytes, submission: forms.Submission) -> tuple[str, int
 def _pdf_response(pdf: bytes) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{PDF_FILENAME}"'
+    return response
+
+
+def _web_page_response(page: bytes) -> Response:
+    """The sheet as its accessible web page (no script; its own inline style sheet)."""
+    response = Response(page, mimetype="text/html")
+    response.headers[security.SHEET_MARK] = "1"
     return response
 
 

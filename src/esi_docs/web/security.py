@@ -22,13 +22,18 @@ PAGE_POLICY = (
 )
 # The PDF is shown by the browser's own viewer, in our hidden frame or as the whole tab.
 PDF_POLICY = "default-src 'none'; frame-ancestors 'self'"
+# The sheet as a web page: no script at all, and only its own inline style sheet.
+SHEET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+SHEET_MARK = "X-Esi-Docs-Sheet"  # set by the app on that response, removed here
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def set_headers(response: Response) -> Response:
     """Security headers on every response, errors and static files included."""
     is_pdf = response.mimetype == "application/pdf"
-    response.headers["Content-Security-Policy"] = PDF_POLICY if is_pdf else PAGE_POLICY
+    is_sheet = response.headers.pop(SHEET_MARK, None) is not None
+    policy = PDF_POLICY if is_pdf else SHEET_POLICY if is_sheet else PAGE_POLICY
+    response.headers["Content-Security-Policy"] = policy
     response.headers["X-Frame-Options"] = "SAMEORIGIN" if is_pdf else "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
