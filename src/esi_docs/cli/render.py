@@ -78,7 +78,8 @@ def render(
 ) -> None:
     """Render HANDOUT (e.g. discharge) to a PDF."""
     from esi_docs.api import render_handout
-    from esi_docs.cli.render_targets import deliver, load_patient_input
+    from esi_docs.cli.render_targets import deliver, load_patient_input, withdraw
+    from esi_docs.errors import EsiDocsError
     from esi_docs.inputs.clinic import load_clinic
 
     if output is None and printer is None:
@@ -95,13 +96,19 @@ def render(
         language=language,
         large_print=large_print,
     )
-    if audit is not None:
-        audit.record(
-            result,
-            operator=operator_name(operator),
-            source="fhir" if fhir_file else "render",
-            provenance=provenance,
-        )
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
     )
+    # The record comes after delivery, so it exists exactly when a sheet was given: a failed
+    # write leaves no record, and a failed record takes the written files back.
+    if audit is not None:
+        try:
+            audit.record(
+                result,
+                operator=operator_name(operator),
+                source="fhir" if fhir_file else "render",
+                provenance=provenance,
+            )
+        except EsiDocsError:
+            withdraw(output, fhir_out, printed=printer is not None)
+            raise
