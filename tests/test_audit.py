@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -12,6 +14,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+import esi_docs.records.audit
+import esi_docs.records.reprint
 from esi_docs.api import render_handout
 from esi_docs.content.search_path import ContentPaths
 from esi_docs.inputs.clinic import load_clinic
@@ -130,15 +136,79 @@ def test_reprint_fails_clearly_when_the_old_content_is_gone(run_cli, tmp_path, p
     assert not target.exists()
 
 
-def test_reprint_refuses_a_pdf_whose_sha256_differs(run_cli, tmp_path, private_audit_db):
+def test_reprint_refuses_a_pdf_whose_sha256_differs(run_cli, tmp_path, monkeypatch):
     _render(run_cli, tmp_path)
-    with sqlite3.connect(private_audit_db) as conn:
-        conn.execute("UPDATE renders SET pdf_sha256 = ?", ("0" * 64,))
+    real = esi_docs.records.reprint.render
+
+    def different(request, **kwargs):  # the fonts or ReportLab changed since it was printed
+        rendered = real(request, **kwargs)
+        return dataclasses.replace(rendered, data=rendered.data + b"%")
+
+    monkeypatch.setattr(esi_docs.records.reprint, "render", different)
     target = tmp_path / "again.pdf"
     result = run_cli("reprint", "1", "-o", str(target))
     assert result.exit_code == 2
     assert "audit record 1: the rebuilt PDF does not match the original" in result.stderr
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("sql", "text"),
+    [
+        (
+            "UPDATE renders SET pdf_sha256 = ?, patient = replace(patient, 'Maria', 'Mario')",
+            "audit record 1: was changed after it was written",
+        ),
+        ("DELETE FROM renders WHERE id = 1", "audit record 2: does not follow the record before"),
+    ],
+)
+def test_the_hash_chain_shows_an_edited_or_removed_record(
+    run_cli, tmp_path, private_audit_db, sql, text
+):
+    """A patient field edited together with the stored PDF hash once reprinted as verified."""
+    out = _render(run_cli, tmp_path)
+    _render(run_cli, tmp_path)
+    assert run_cli("audit", "verify").exit_code == 0
+    with sqlite3.connect(private_audit_db) as conn:
+        digest = hashlib.sha256(out.read_bytes() + b"x").hexdigest()
+        conn.execute(sql, (digest,) if "?" in sql else ())
+    result = run_cli("audit", "verify")
+    assert result.exit_code == 2 and text in result.stderr
+    target = tmp_path / "again.pdf"
+    result = run_cli("reprint", "2", "-o", str(target))
+    assert result.exit_code == 2 and text in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["/etc/esi-evil.yaml", "../../esi-evil.yaml", "en/../../x.yaml"])
+def test_reprint_writes_nothing_for_hostile_stored_names(
+    run_cli, tmp_path, private_audit_db, name, monkeypatch
+):
+    """A tampered record naming paths outside any folder is refused, and reprint never
+    writes content files anywhere (it composes from memory)."""
+    _render(run_cli, tmp_path)
+    with sqlite3.connect(private_audit_db) as conn:
+        [(files,)] = conn.execute("SELECT content_files FROM renders").fetchall()
+        files = json.loads(files)
+        files[name] = next(iter(files.values()))
+        conn.execute("UPDATE renders SET content_files = ?", (json.dumps(files, sort_keys=True),))
+    monkeypatch.setattr(esi_docs.records.audit.AuditLog, "verify", lambda self, upto=None: None)
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.rglob("*"))
+    result = run_cli("reprint", "1", "-o", str(tmp_path / "again.pdf"))
+    assert result.exit_code == 2 and "is not a plain folder/file.yaml name" in result.stderr
+    assert set(tmp_path.rglob("*")) == before
+    assert not Path("/etc/esi-evil.yaml").exists()
+
+
+def test_reprint_refuses_a_stored_file_that_does_not_match_its_hash(
+    run_cli, tmp_path, private_audit_db
+):
+    _render(run_cli, tmp_path)
+    with sqlite3.connect(private_audit_db) as conn:
+        conn.execute("UPDATE content_blobs SET data = CAST('blocks: []' AS BLOB)")
+    result = run_cli("reprint", "1", "-o", str(tmp_path / "again.pdf"))
+    assert result.exit_code == 2 and "does not match its SHA-256" in result.stderr
 
 
 def test_reprint_of_a_missing_record(run_cli, tmp_path):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from esi_docs.content.compose import library
+from esi_docs.content.compose import ContentLibrary, library
 from esi_docs.content.document import Document
 from esi_docs.content.files import ContentSource
 from esi_docs.errors import InputError, Problem
@@ -88,11 +88,12 @@ def _check(request: RenderRequest) -> None:
         raise InputError(problems)
 
 
-def render(request: RenderRequest) -> RenderedHandout:
-    """Validate the request, compose the Document and lay it out."""
+def render(request: RenderRequest, *, content: ContentLibrary | None = None) -> RenderedHandout:
+    """Validate the request, compose the Document and lay it out. `content` replaces the
+    request's search path (a reprint composes from the recorded files alone)."""
     _check(request)
     effective = request.effective()
-    composed = library(request.templates).build(
+    composed = (content or library(request.templates)).build(
         request.handout,
         effective.patient,
         request.clinic,

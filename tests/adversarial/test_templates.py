@@ -89,7 +89,7 @@ def test_dangerous_constructs_are_refused_when_the_file_loads(tmp_path, text, ex
         ("{{ 'x' * 10**9 }}", "the number 1000000000 is too large (limit 10,000)"),
         ("{{ [0] * 10**9 }}", "the number 1000000000 is too large (limit 10,000)"),
         ("{{ ('x' * 5000) * 5000 }}", "a call on values this large could use too much memory"),
-        ("{{ 10 ** (10 ** 10) }}", "the power 10000000000 is too large"),
+        ("{{ 10 ** (10 ** 10) }}", "a number in this expression would be too large to compute"),
         ("{{ range(10**9)|list }}", "the number 1000000000 is too large"),
         ("{{ '%999999999s' % 'a' }}", "formatting text with % is not allowed"),
         ("{{ '{:>999999999}'.format(1) }}", "str.format is not allowed in content"),

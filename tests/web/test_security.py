@@ -181,3 +181,38 @@ def test_health_says_when_the_content_is_broken(tmp_path):
     data = response.get_json()
     assert data["status"] == "error"
     assert any("handouts/discharge.yaml" in p for p in data["problems"])
+
+
+@pytest.mark.parametrize("host", ["evil.example", "rebind.attacker.test:8000", "10.0.0.5"])
+def test_a_foreign_host_header_gets_nothing(client, recorder, host):
+    """DNS rebinding: a page elsewhere resolving its own name to 127.0.0.1 sends its Host."""
+    from tests.web.conftest import FILLED, csrf_token
+
+    token = csrf_token(client)
+    response = client.post("/sheet", data=FILLED | {"csrf_token": token}, headers={"Host": host})
+    assert response.status_code == 400 and response.mimetype != "application/pdf"
+    assert client.get("/", headers={"Host": host}).status_code == 400
+    assert recorder.calls == []
+
+
+def test_a_post_from_another_origin_is_refused(client, recorder):
+    from tests.web.conftest import FILLED, csrf_token
+
+    token = csrf_token(client)
+    headers = {"Origin": "https://evil.example"}
+    response = client.post("/sheet", data=FILLED | {"csrf_token": token}, headers=headers)
+    assert response.status_code == 403 and recorder.calls == []
+    ours = {"Origin": "http://localhost"}
+    assert (
+        client.post("/sheet", data=FILLED | {"csrf_token": token}, headers=ours).status_code == 200
+    )
+
+
+def test_an_allowed_host_is_served(recorder):
+    from esi_docs.inputs.clinic import load_clinic
+    from esi_docs.web import create_app
+
+    app = create_app(load_clinic(None), on_render=recorder, allowed_hosts=("esi.clinic.local",))
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "esi.clinic.local"}).status_code == 200
+    assert client.get("/", headers={"Host": "esi.clinic.local.evil"}).status_code == 400

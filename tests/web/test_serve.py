@@ -144,3 +144,42 @@ def test_trusted_proxy_lets_waitress_read_only_that_proxys_headers(run_cli, fake
     assert fake_waitress.started["trusted_proxy"] == "10.0.0.5"
     assert run_cli("serve").exit_code == 0
     assert "trusted_proxy" not in fake_waitress.started
+
+
+def test_an_empty_host_and_a_port_in_use_are_one_line_errors(run_cli):
+    import socket
+
+    result = run_cli("serve", "--host", "")
+    assert result.exit_code == 2 and result.stderr.startswith("esi-docs: error: --host: give")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--no-audit")
+    assert result.exit_code == 2
+    assert f"--port {port}: cannot listen there (Address already in use)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_real_server_refuses_a_huge_body_before_reading_it(tmp_path):
+    """Waitress's own limit: the 64 KB rule holds before a 900 MB body is taken in."""
+    import socket
+
+    port = free_port()
+    env = {**__import__("os").environ, "ESI_DOCS_AUDIT_DB": str(tmp_path / "a.db")}
+    command = [sys.executable, "-m", "esi_docs", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=env)
+    try:
+        wait_ready(port)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(
+                b"POST /sheet HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 900000000\r\n\r\n"
+            )
+            started = time.monotonic()
+            answer = conn.recv(200)
+        assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - started < 5
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

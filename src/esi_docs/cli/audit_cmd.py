@@ -31,3 +31,18 @@ def copy(source: Path, target: str) -> None:
     click.echo(
         f"copied {result.copied} records to {to.path} ({result.skipped} already there)", err=True
     )
+
+
+@audit.command("verify")
+@click.option("--audit-db", metavar="FILE|URL", default=None, help="The audit database.")
+def verify(audit_db: str | None) -> None:
+    """Check the hash chain: every record as it was written, none removed or reordered. Exit 0
+    when the chain holds; exit 2 naming the first record that does not fit."""
+    from esi_docs.errors import EsiDocsError
+    from esi_docs.records.audit import AuditLog
+
+    log = AuditLog(audit_db)
+    broken = log.verify()
+    if broken is not None:
+        raise EsiDocsError(broken)
+    click.echo(f"{log.path}: the hash chain holds for every record", err=True)

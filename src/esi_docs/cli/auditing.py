@@ -37,7 +37,21 @@ def open_audit(audit_db: Path | None, no_audit: bool = False) -> AuditLog | None
     return AuditLog(audit_db)
 
 
+OPERATOR_LIMIT = 60
+
+
 def operator_name(operator: str | None) -> str:
+    """--operator as given (a name that prints as one plain line in `history`), else the
+    logged-in user."""
+    from esi_docs.errors import InputError
     from esi_docs.records.audit import current_operator
 
-    return operator.strip() if operator and operator.strip() else current_operator()
+    if not operator or not operator.strip():
+        return current_operator()
+    name = operator.strip()
+    if not name.isprintable() or len(name) > OPERATOR_LIMIT:
+        raise InputError(
+            f"--operator: must be a name of at most {OPERATOR_LIMIT} printable characters "
+            "(no tabs, line breaks or terminal escapes)"
+        )
+    return name

@@ -87,7 +87,8 @@ def render(
 ) -> None:
     """Render HANDOUT (e.g. discharge) to a PDF or an accessible web page."""
     from esi_docs.api import RenderRequest, render
-    from esi_docs.cli.render_targets import deliver, load_patient_input
+    from esi_docs.cli.render_targets import deliver, load_patient_input, withdraw
+    from esi_docs.errors import EsiDocsError
     from esi_docs.inputs.clinic import load_clinic
 
     if output is None and printer is None:
@@ -109,16 +110,22 @@ def render(
         templates=templates,
     )
     result = render(request)
-    if audit is not None:
-        audit.record(
-            result,
-            operator=operator_name(operator),
-            source="fhir" if fhir_file else "render",
-            provenance=provenance,
-        )
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
     )
+    # The record comes after delivery, so it exists exactly when a sheet was given: a failed
+    # write leaves no record, and a failed record takes the written files back.
+    if audit is not None:
+        try:
+            audit.record(
+                result,
+                operator=operator_name(operator),
+                source="fhir" if fhir_file else "render",
+                provenance=provenance,
+            )
+        except EsiDocsError:
+            withdraw(output, fhir_out, printed=printer is not None)
+            raise
 
 
 def format_for(output: Path | None) -> str:

@@ -7,6 +7,8 @@ by the CLI group.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 import click
 
 from esi_docs.api import RenderedHandout
-from esi_docs.errors import InputError
+from esi_docs.errors import InputError, RenderError
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
 
@@ -69,8 +71,7 @@ def deliver(
     from esi_docs.delivery.atomic import write_atomic
 
     if output is not None and str(output) == "-":
-        sys.stdout.buffer.write(result.pdf)
-        sys.stdout.buffer.flush()
+        _to_stdout(result.pdf)
     elif output is not None:
         write_atomic(output, result.pdf)
         click.echo(f"wrote {output}", err=True)
@@ -78,6 +79,32 @@ def deliver(
         _write_docref(result, fhir_out, subject)
     if printer is not None:
         _print(result.pdf, printer or clinic.printer, output)
+
+
+def _to_stdout(data: bytes) -> None:
+    """Standard output as a destination: a closed pipe or a full device is one message (and
+    no record), not a traceback."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        with contextlib.suppress(
+            OSError, ValueError, AttributeError
+        ):  # no second complaint at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = exc.strerror or type(exc).__name__
+        raise RenderError(f"standard output: cannot write the PDF ({reason})") from None
+
+
+def withdraw(output: Path | None, fhir_out: Path | None, *, printed: bool) -> None:
+    """Take back what was delivered when its audit record could not be written: the files go;
+    a print job cannot be called back, so the message says so."""
+    for path in (output, fhir_out):
+        if path is not None and str(path) != "-":
+            with contextlib.suppress(OSError):
+                path.unlink()
+    if printed:
+        click.echo("esi-docs: the sheet was sent to the printer but is not recorded", err=True)
 
 
 def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] | None) -> None:

@@ -72,6 +72,14 @@ def exposure_warning(host: str) -> str:
     help="Behind an HTTPS reverse proxy (Caddy) at ADDRESS (default 127.0.0.1): trust its "
     "X-Forwarded-For/-Proto/-Host.",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A name the desks use to reach this server (e.g. esi.clinic.local); repeatable. "
+    "Loopback names are always allowed; any other Host header is refused.",
+)
 def serve(
     host: str,
     port: int,
@@ -82,6 +90,7 @@ def serve(
     no_audit: bool,
     idle_minutes: int,
     trusted_proxy: str | None,
+    allowed_hosts: tuple[str, ...],
 ):
     """Serve the checkout form (one page: fill in, show, print). Once `esi-docs users add`
     has made an account, every page needs sign-in; without accounts, this PC only."""
@@ -91,6 +100,8 @@ def serve(
     from esi_docs.inputs.clinic import load_clinic
     from esi_docs.web import create_app
 
+    if not host.strip():
+        raise InputError("--host: give an address such as 127.0.0.1 (an empty one means all)")
     clinic = load_clinic(clinic_file)
     if templates is not None:
         ContentPaths(templates)  # a missing folder is a clear error now, not at the first sheet
@@ -105,15 +116,21 @@ def serve(
         accounts=accounts,
         audit=audit,
         idle_minutes=idle_minutes,
+        allowed_hosts=(*allowed_hosts, *_own_name(host)),
     )
-    server = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="esi-docs",
-        **proxy_settings(trusted_proxy),
-    )
+    try:
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="esi-docs",
+            **server_limits(),
+            **proxy_settings(trusted_proxy),
+        )
+    except OSError as exc:  # the port is taken, the address is not this machine's ...
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"--host {host} --port {port}: cannot listen there ({reason})") from None
     if not is_loopback(host) and not trusted_proxy:
         click.echo(exposure_warning(host), err=True)
     click.echo(f"esi-docs: checkout form at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
@@ -123,6 +140,26 @@ def serve(
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+
+
+def _own_name(host: str) -> list[str]:
+    """The address the server listens on is a name desks may use (not a wildcard one)."""
+    wildcard = ("0.0.0.0", "::")  # noqa: S104 - names compared, nothing bound here
+    return [] if host in wildcard else [host]
+
+
+def server_limits() -> dict[str, Any]:
+    """Waitress's own limits, so the form's 64 KB rule holds before a body is read, and slow
+    or idle clients cannot hold every connection slot."""
+    from esi_docs.web.app import MAX_REQUEST_BYTES
+
+    return {
+        "max_request_body_size": MAX_REQUEST_BYTES,
+        "max_request_header_size": 32 * 1024,
+        "connection_limit": 200,
+        "channel_timeout": 20,
+        "cleanup_interval": 5,
+    }
 
 
 def proxy_settings(trusted_proxy: str | None) -> dict[str, Any]:

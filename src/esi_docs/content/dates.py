@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_time
 
+from esi_docs.content.labels import fill
+
 DEFAULT_PHRASES = {
     "until_moment": "until {moment}",
     "through_day": "through {day}",
@@ -38,7 +40,7 @@ class DateWords:
 
     def phrase(self, key: str, **values: str) -> str:
         own = (self.phrases or {}).get(key)
-        return (own if own is not None else DEFAULT_PHRASES[key]).format(**values)
+        return fill(own if own is not None else DEFAULT_PHRASES[key], **values)
 
     def day(self, value: date) -> str:
         return format_date(value, self.date_pattern, locale=self.locale)

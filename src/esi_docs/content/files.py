@@ -14,6 +14,7 @@ from typing import Any
 
 from esi_docs.content.dates import DEFAULT_PHRASES
 from esi_docs.content.document import CALLOUT_TIERS
+from esi_docs.content.labels import label_problem
 from esi_docs.content.sandbox import TemplateError, compile_condition, compile_text
 from esi_docs.content.search_path import display_name
 from esi_docs.errors import ContentError, Problem
@@ -210,6 +211,7 @@ def load_recipe(path: Traversable, name: str) -> Recipe:
 def load_language(path: Traversable, language: str) -> LanguagePack:
     data, file, source = _read(path)
     labels = _require(data, "labels", file, dict)
+    _check_labels(labels, file, "labels")
     return LanguagePack(
         language=language,
         file=file,
@@ -230,7 +232,15 @@ def _date_phrases(data: dict, file: str) -> dict[str, str]:
     missing = sorted(set(DEFAULT_PHRASES) - set(phrases))
     if missing:
         raise Place(file, None, "date_phrases").error(f"missing {', '.join(missing)}")
+    _check_labels(phrases, file, "date_phrases")
     return {str(k): str(v) for k, v in phrases.items() if k != LINE_KEY}
+
+
+def _check_labels(values: dict, file: str, key: str) -> None:
+    for name, value in values.items():
+        problem = label_problem(str(value)) if name != LINE_KEY else None
+        if problem:
+            raise Place(file, values.get(LINE_KEY), f"{key}: {name}").error(problem)
 
 
 def load_section(path: Traversable, name: str) -> SectionSpec:

@@ -109,6 +109,28 @@ def _guard_filter(func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+MAX_INT_BITS = 4_096  # about 1,200 digits: far beyond any date or dose, far below a stall
+
+
+def _bits(value: Any) -> int:
+    return abs(value).bit_length() if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _check_result_bits(operator: str, left: Any, right: Any) -> None:
+    """Refuse, before computing it, a product or power whose result would be too big: inside
+    C code (`((9**64)**64)**64`) the time limit cannot stop Python, so the size must."""
+    if not (isinstance(left, int) and isinstance(right, int)):
+        return  # floats overflow quickly with an error of their own
+    if operator == "*":
+        needed = _bits(left) + _bits(right)
+    elif right < 0 or abs(left) <= 1:
+        return
+    else:
+        needed = _bits(left) * right
+    if needed > MAX_INT_BITS:
+        raise TemplateLimitError("a number in this expression would be too large to compute")
+
+
 class GuardedSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox plus size guards on operators and calls."""
 
@@ -117,8 +139,8 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*" and not (_is_number(left) and _is_number(right)):
             _check_arguments([left, right])  # 'x' * 10**9 or [0] * 10**9
-        elif operator == "**" and _size(right) > 64 and _size(left) > 1:
-            raise TemplateLimitError(f"the power {right} is too large")
+        elif operator in ("*", "**"):
+            _check_result_bits(operator, left, right)
         elif operator == "%" and isinstance(left, str):
             raise TemplateLimitError("formatting text with % is not allowed; use {{ ... }}")
         return _checked(super().call_binop(context, operator, left, right))

@@ -34,7 +34,8 @@ def packaged_folder(folder: str) -> Traversable:
 class ContentPaths:
     """The search path for templates and recipes: override folder (if any), then packaged."""
 
-    override: Path | None = None
+    override: Path | Traversable | None = None
+    packaged: bool = True  # False: the override alone (a reprint's recorded content)
 
     def __post_init__(self) -> None:
         if self.override is not None and not self.override.is_dir():
@@ -44,7 +45,8 @@ class ContentPaths:
         roots: list[Traversable] = []
         if self.override is not None:
             roots.append(self.override / "handouts" if kind == "handouts" else self.override)
-        roots.append(_packaged(kind))
+        if self.packaged:
+            roots.append(_packaged(kind))
         return roots
 
     def section(self, language: str, name: str) -> Traversable | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -43,6 +44,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise RenderError(f"{path}: the folder {folder} does not exist")
         if path.is_dir():
             raise RenderError(f"{path}: is a folder; give a file name such as sheet.pdf")
+        _refuse_special(path)
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".esi-docs-", suffix=".tmp")
         try:
             if hasattr(os, "fchmod"):  # POSIX (and Windows from Python 3.13)
@@ -61,6 +63,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def _refuse_special(path: Path) -> None:
+    """Only a regular file (or a new name) is ever replaced: renaming over a device, a FIFO or
+    a socket would swap the system's node for a file holding patient data (as root, -o
+    /dev/null would do just that). Standard output is `-o -`."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # a dangling link or no permission: the write itself says what is wrong
+    if not stat.S_ISREG(mode):
+        raise RenderError(
+            f"{path}: is a device, pipe or socket, not a file; give a file name such as "
+            "sheet.pdf, or -o - for standard output"
+        )
 
 
 def _replace(source: str, target: Path) -> None:

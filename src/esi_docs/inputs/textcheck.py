@@ -21,6 +21,22 @@ _REFUSED_CATEGORIES = {
     "Zl": "a line separator",
     "Zp": "a paragraph separator",
 }
+# Characters that print as nothing (or as a blank) yet make two values differ: an MRN with one
+# would look identical to another and split a patient's history. Variation selectors
+# (U+FE00-FE0F, U+E0100-E01EF) are checked by range.
+_INVISIBLE = frozenset(
+    {
+        "\u034f",  # COMBINING GRAPHEME JOINER
+        "\u2800",  # BRAILLE PATTERN BLANK
+        "\u3164",  # HANGUL FILLER
+        "\u115f",  # HANGUL CHOSEONG FILLER
+        "\u1160",  # HANGUL JUNGSEONG FILLER
+        "\uffa0",  # HALFWIDTH HANGUL FILLER
+        "\u17b4",  # KHMER VOWEL INHERENT AQ
+        "\u17b5",  # KHMER VOWEL INHERENT AA
+        "\u180e",  # MONGOLIAN VOWEL SEPARATOR
+    }
+)
 # Right-to-left scripts: ReportLab draws them without the bidi algorithm, i.e. backwards.
 _RTL_CLASSES = {"R", "AL"}
 
@@ -33,7 +49,11 @@ def describe_char(char: str) -> str:
 
 def text_problem(value: str, can_draw: Callable[[str], bool]) -> str | None:
     """Return why `value` cannot be printed exactly, or None when it can."""
+    if value and all(unicodedata.combining(c) or c.isspace() for c in value):
+        return "has only combining marks; type the letters themselves"
     for char in value:
+        if char in _INVISIBLE or 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF:
+            return f"contains an invisible character {describe_char(char)}"
         category = unicodedata.category(char)
         if category in _REFUSED_CATEGORIES:
             return f"contains {_REFUSED_CATEGORIES[category]} {describe_char(char)}"

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from esi_docs.errors import Problem
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.records.database import (
     DB_NAME,
@@ -51,7 +52,9 @@ CREATE TABLE IF NOT EXISTS renders (
     clinic TEXT NOT NULL,              -- JSON: the clinic profile values used
     options TEXT NOT NULL,             -- JSON: paper, language/large-print overrides, source
     content_files TEXT NOT NULL,       -- JSON: {path under the templates folder: sha256}
-    pdf_sha256 TEXT NOT NULL
+    pdf_sha256 TEXT NOT NULL,
+    prev_hash TEXT,                    -- the record_hash of the record before (hash chain)
+    record_hash TEXT                   -- SHA-256 over prev_hash and every field above
 );
 CREATE INDEX IF NOT EXISTS renders_mrn ON renders (mrn);
 CREATE TABLE IF NOT EXISTS content_blobs (sha256 TEXT PRIMARY KEY, data {blob} NOT NULL);
@@ -96,6 +99,8 @@ class StoredRender:
     options: dict[str, Any]
     content_files: dict[str, str]
     pdf_sha256: str
+    prev_hash: str | None = None
+    record_hash: str | None = None
 
 
 def default_path() -> Path:
@@ -156,6 +161,18 @@ class AuditLog:
         # For messages: the file, or the URL without its password.
         self.path: Path | str = Path(target) if self.db.dialect == "sqlite" else self.db.label
         self._write(lambda _: None, schema=True)
+        self._add_chain_columns()
+
+    def _add_chain_columns(self) -> None:
+        """Databases made before the hash chain get its two columns (their old records stay
+        unchained, and `audit verify` says so)."""
+        try:
+            self._read(lambda conn: conn.execute("SELECT record_hash FROM renders LIMIT 1"))
+        except DatabaseError:
+            for column in ("prev_hash", "record_hash"):
+                self._write(
+                    lambda conn, c=column: conn.execute(f"ALTER TABLE renders ADD COLUMN {c} TEXT")
+                )
 
     # -- writing -------------------------------------------------------------------------
 
@@ -242,6 +259,14 @@ class AuditLog:
         )
         return {sha: bytes(data) for sha, data in rows}
 
+    def verify(self, upto: int | None = None) -> Problem | None:
+        """Walk the hash chain (up to record `upto`); the first record that does not fit."""
+        columns = ", ".join(("id", "prev_hash", "record_hash", *_CHAINED))
+        where = "WHERE id <= ? " if upto is not None else ""
+        sql = f"SELECT {columns} FROM renders {where}ORDER BY id"  # noqa: S608
+        args = (upto,) if upto is not None else ()
+        return verify_rows(self._read(lambda conn: conn.execute(sql, args).fetchall()))
+
     def _select(self, where: str, args: tuple[Any, ...]) -> list[StoredRender]:
         columns = ", ".join(f.name for f in _STORED_FIELDS)
         sql = f"SELECT {columns} FROM renders {where}"  # noqa: S608
@@ -261,24 +286,71 @@ def _stored(row: tuple[Any, ...]) -> StoredRender:
     return StoredRender(**values)
 
 
+_CHAINED = (
+    "created_at",
+    "operator",
+    "handout",
+    "language",
+    "content_version",
+    "content_hash",
+    "mrn",
+    "patient",
+    "clinic",
+    "options",
+    "content_files",
+    "pdf_sha256",
+)
+
+
+def chain_hash(prev_hash: str | None, values: Mapping[str, Any]) -> str:
+    """The record's link in the chain: SHA-256 over the previous link and every stored field
+    (as stored: the JSON text), so editing any field, or the PDF hash with it, shows."""
+    body = json.dumps([prev_hash or "", [values[name] for name in _CHAINED]], sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
 def _insert(conn: Connection, entry: AuditEntry, files: dict[str, str]) -> int:
     created = entry.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return conn.insert(
-        "INSERT INTO renders (created_at, operator, handout, language, content_version,"
-        " content_hash, mrn, patient, clinic, options, content_files, pdf_sha256)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            created,
-            entry.operator,
-            entry.handout,
-            entry.language,
-            entry.content_version,
-            entry.content_hash,
-            entry.patient.get("mrn") if entry.patient else None,
-            json.dumps(entry.patient, sort_keys=True) if entry.patient is not None else None,
-            json.dumps(entry.clinic, sort_keys=True),
-            json.dumps(entry.options, sort_keys=True),
-            json.dumps(files, sort_keys=True),
-            entry.pdf_sha256,
-        ),
-    )
+    values: dict[str, Any] = {
+        "created_at": created,
+        "operator": entry.operator,
+        "handout": entry.handout,
+        "language": entry.language,
+        "content_version": entry.content_version,
+        "content_hash": entry.content_hash,
+        "mrn": entry.patient.get("mrn") if entry.patient else None,
+        "patient": json.dumps(entry.patient, sort_keys=True) if entry.patient is not None else None,
+        "clinic": json.dumps(entry.clinic, sort_keys=True),
+        "options": json.dumps(entry.options, sort_keys=True),
+        "content_files": json.dumps(files, sort_keys=True),
+        "pdf_sha256": entry.pdf_sha256,
+    }
+    conn.serialise("renders")  # read the last link and append the next as one writer
+    last = conn.execute("SELECT record_hash FROM renders ORDER BY id DESC LIMIT 1").fetchone()
+    prev = last[0] if last else None
+    values["prev_hash"] = prev
+    values["record_hash"] = chain_hash(prev, values)
+    columns = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    sql = f"INSERT INTO renders ({columns}) VALUES ({marks})"  # noqa: S608 - fixed names
+    return conn.insert(sql, tuple(values.values()))
+
+
+def verify_rows(rows: list[tuple[Any, ...]]) -> Problem | None:
+    """The first record (id, prev_hash, record_hash, *_CHAINED as stored) that does not fit
+    the chain, as a Problem; None when every link holds."""
+    prev: str | None = None
+    for row in rows:
+        record_id, stored_prev, stored_hash, *fields = row
+        values = dict(zip(_CHAINED, fields, strict=True))
+        if stored_hash is None:
+            text = "has no chain hash (it predates the hash chain, or was altered)"
+        elif stored_prev != prev:
+            text = "does not follow the record before it (a record was removed or reordered)"
+        elif chain_hash(prev, values) != stored_hash:
+            text = "was changed after it was written (its chain hash does not match)"
+        else:
+            prev = stored_hash
+            continue
+        return Problem(f"audit record {record_id}", text=text, code="tampered")
+    return None

@@ -2,16 +2,19 @@
 
 The record holds the patient options, the clinic profile values and the render options; the
 content files come back from the audit database (stored by hash), so a reprint made after a
-content update still prints the words the patient was given.
+content update still prints the words the patient was given. Nothing is written to disk on the
+way: the record must fit the hash chain, every stored file must match its SHA-256, and the
+files are composed from memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 
 from esi_docs.api import RenderedHandout, RenderRequest, render
+from esi_docs.content.compose import ContentLibrary
+from esi_docs.content.memory import MemoryFolder, checked_names
+from esi_docs.content.search_path import ContentPaths
 from esi_docs.errors import ContentError, InputError, RenderError
 from esi_docs.inputs.clinic import parse_clinic
 from esi_docs.inputs.patient import parse_patient
@@ -23,10 +26,11 @@ def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRende
     record = log.get(record_id)
     if record is None:
         raise InputError(f"audit record {record_id} does not exist in {log.path}")
-    with tempfile.TemporaryDirectory(prefix="esi-docs-reprint-") as folder:
-        templates = _restore_content(log, record, Path(folder))
-        rendered = _render(record, templates)
-    actual = hashlib.sha256(rendered.pdf).hexdigest()
+    broken = log.verify(upto=record_id)
+    if broken is not None:
+        raise RenderError(broken)
+    rendered = _render(record, _recorded_content(log, record))
+    actual = hashlib.sha256(rendered.data).hexdigest()
     if actual != record.pdf_sha256:
         raise RenderError(
             f"audit record {record_id}: the rebuilt PDF does not match the original "
@@ -36,9 +40,8 @@ def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRende
     return rendered, record
 
 
-def _render(record: StoredRender, templates: Path) -> RenderedHandout:
-    """The recorded request, rebuilt from the record's own values (nothing from disk but the
-    content files it stored)."""
+def _render(record: StoredRender, content: ContentLibrary) -> RenderedHandout:
+    """The recorded request, rebuilt from the record's own values."""
     where = f"audit record {record.id}"
     patient = parse_patient(record.patient, where) if record.patient is not None else None
     clinic = parse_clinic(record.clinic, f"{where}: clinic")
@@ -51,21 +54,24 @@ def _render(record: StoredRender, templates: Path) -> RenderedHandout:
         large_print=options.get("large_print"),
         paper=options.get("paper", "letter"),
         format=options.get("format", "pdf"),
-        templates=templates,
     )
-    return render(request)
+    return render(request, content=content)
 
 
-def _restore_content(log: AuditLog, record: StoredRender, folder: Path) -> Path:
-    """Write the recorded content files into `folder` (a --templates layout) and return it."""
-    stored = log.blobs(sorted(set(record.content_files.values())))
-    if not record.content_files or not all(sha in stored for sha in record.content_files.values()):
+def _recorded_content(log: AuditLog, record: StoredRender) -> ContentLibrary:
+    """The recorded content files, each checked against its SHA-256, as a content library
+    that reads them from memory and nothing else."""
+    where = f"audit record {record.id}"
+    files = checked_names(record.content_files, where)
+    stored = log.blobs(sorted(set(files.values())))
+    if not files or not all(sha in stored for sha in files.values()):
         raise ContentError(
-            f"audit record {record.id}: the content files it was printed from are not stored "
+            f"{where}: the content files it was printed from are not stored "
             "in the audit database, so it cannot be reprinted exactly"
         )
-    for name, sha in record.content_files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(stored[sha])
-    return folder
+    data = {}
+    for name, sha in files.items():
+        if hashlib.sha256(stored[sha]).hexdigest() != sha:
+            raise ContentError(f"{where}: stored content {name} does not match its SHA-256")
+        data[name] = stored[sha]
+    return ContentLibrary(ContentPaths(MemoryFolder(data), packaged=False))

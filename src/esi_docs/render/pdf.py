@@ -38,6 +38,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrag
 from reportlab.platypus.paraparser import ParaParser
 
 from esi_docs.content import document as doc
+from esi_docs.content.labels import fill
 from esi_docs.errors import RenderError
 from esi_docs.render import fonts, pdfa
 
@@ -301,7 +302,7 @@ def _decorate(
     canvas.setFillColor(colors.black)
     footer_y = MARGIN
     canvas.drawString(MARGIN, footer_y, document.content_version)
-    page = document.page_label.format(page=number, pages=total)
+    page = fill(document.page_label, page=number, pages=total)
     canvas.drawRightString(width - MARGIN, footer_y, page)
 
 

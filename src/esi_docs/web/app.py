@@ -27,7 +27,7 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from esi_docs import __version__
 from esi_docs.api import RenderedHandout, RenderRequest, render
@@ -72,6 +72,7 @@ def create_app(
     audit: AuditLog | None = None,
     idle_minutes: int = 15,
     secure_cookies: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> Flask:
     """The checkout app for one clinic profile and content folder.
 
@@ -96,6 +97,9 @@ def create_app(
         # Flask-WTF's HTTPS check wants a Referer, which our no-referrer policy never sends;
         # the SameSite=Strict session cookie and the token still protect every form.
         WTF_CSRF_SSL_STRICT=False,
+        # Answer only to this PC's loopback names and the clinic's own server names: a page a
+        # nurse opens elsewhere cannot reach the form through DNS rebinding.
+        TRUSTED_HOSTS=[*security.LOOPBACK_NAMES, *allowed_hosts],
     )
     app.session_interface = SessionCookies()
     CSRFProtect(app)
@@ -305,6 +309,11 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(_: CSRFError) -> tuple[str, int]:
         return _error_page(400, _EXPIRED)
+
+    @app.errorhandler(SecurityError)
+    def foreign_host(_: SecurityError) -> Response:
+        # No page (it would link to this server under a name it does not answer to).
+        return Response("Unknown server name.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:

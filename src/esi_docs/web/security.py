@@ -9,6 +9,7 @@ Print button can print it from a hidden frame.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
@@ -62,7 +63,26 @@ def route_name() -> str:
     return request.path if request.path in known else "(no route)"
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def check_origin() -> Response | None:
+    """A POST whose Origin names another site is refused before any work (Flask's
+    TRUSTED_HOSTS has already refused a foreign Host header)."""
+    from werkzeug.sansio.utils import host_is_trusted
+
+    origin = request.headers.get("Origin")
+    # "null": our no-referrer policy makes browsers send an opaque origin for the form's own
+    # POSTs; the Host check, the CSRF token and the SameSite cookie still stand.
+    if request.method != "POST" or not origin or origin == "null":
+        return None
+    if host_is_trusted(urlsplit(origin).netloc, current_app.config["TRUSTED_HOSTS"]):
+        return None
+    return Response("This page may only be used from the clinic's own address.\n", 403)
+
+
 def install(app: Flask) -> None:
     """Register the hooks; logging runs last so it sees the final status."""
+    app.before_request(check_origin)
     app.after_request(set_headers)
     app.after_request(log_request)

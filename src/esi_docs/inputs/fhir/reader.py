@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esi_docs.errors import InputError, Problems
+from esi_docs.errors import InputError, Problem, Problems
 from esi_docs.inputs.yamlio import read_text
 
 MAX_BUNDLE_BYTES = 20_000_000  # a clinic-day Bundle of a few hundred patients
@@ -87,10 +87,41 @@ def load_bundle(path: Path) -> Any:
     """Read and validate a Bundle file."""
     text = read_text(path, limit=MAX_BUNDLE_BYTES)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except _DuplicateKey as exc:
+        text = f"the key '{exc.key}' is written twice in one object; say each thing once"
+        raise InputError(Problem(str(path), text=text)) from None
+    except RecursionError:
+        raise InputError(Problem(str(path), text="nested too deeply to be a FHIR Bundle")) from None
+    except ValueError as exc:  # a number too long to be one
+        raise InputError(Problem(str(path), text=str(exc))) from None
     return validate_bundle(data, str(path))
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key[:40]
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice (the last would win): two birthDates must not be a guess."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+MAX_NUMBER_DIGITS = 30
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits is not a FHIR value")
+    return int(text)
 
 
 def _patient_keys(entry: Any, patient: Any) -> tuple[str, set[str]]:

@@ -1,0 +1,62 @@
+"""Values that print identical to others, and Bundles that say a thing twice, are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from esi_docs.errors import InputError
+from esi_docs.inputs.fhir.reader import load_bundle
+from esi_docs.inputs.patient import parse_patient
+from tests.conftest import TYPICAL
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("0012345\ufe0f", "U+FE0F"),
+        ("00123\u034f45", "U+034F"),
+        ("0012345\u2800", "U+2800"),
+        ("0012345\U000e0100", "U+E0100"),
+        ("\u0301\u0308", "only combining marks"),
+    ],
+)
+def test_invisible_and_combining_only_text_is_refused(value, named):
+    """An MRN with an invisible character prints identical to another one and splits the
+    patient's history."""
+    with pytest.raises(InputError) as caught:
+        parse_patient(TYPICAL | {"mrn": value}, "p.yaml")
+    [problem] = caught.value.problems
+    assert problem.field == "mrn" and named in problem.text
+
+
+def test_accented_names_still_pass():
+    assert parse_patient(TYPICAL | {"name": "Nguyễn Thị Ánh Tuyết"}, "p").name.startswith("Ng")
+
+
+def _bundle(tmp_path, text: str):
+    path = tmp_path / "b.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bundle_with_a_key_written_twice_is_refused(tmp_path):
+    text = '{"resourceType": "Bundle", "birthDate": "1961-04-12", "birthDate": "1971-04-12"}'
+    with pytest.raises(InputError) as caught:
+        load_bundle(_bundle(tmp_path, text))
+    assert "the key 'birthDate' is written twice" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"resourceType": "Bundle", "total": ' + "9" * 5000 + "}", "digits is not a FHIR value"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_monster_json_is_one_line(tmp_path, run_cli, text, expected):
+    path = _bundle(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_bundle(path)
+    assert expected in str(caught.value)
+    result = run_cli("render", "discharge", "--fhir", str(path), "-o", str(tmp_path / "o.pdf"))
+    assert result.exit_code == 2 and expected in result.stderr
