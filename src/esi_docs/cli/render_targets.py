@@ -88,9 +88,8 @@ def _to_stdout(data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     except OSError as exc:
-        with contextlib.suppress(
-            OSError, ValueError, AttributeError
-        ):  # no second complaint at exit
+        # Point the descriptor at /dev/null so Python's own flush at exit complains no more.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         reason = exc.strerror or type(exc).__name__
         raise RenderError(f"standard output: cannot write the PDF ({reason})") from None
