@@ -15,6 +15,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -65,7 +66,12 @@ def rss_kib(pid: int) -> int | None:
 def start_server(port: int, threads: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "esi_docs", "serve", "--port", str(port)]
     command += ["--threads", str(threads)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    # Its own throwaway audit database: the load check never adds fake records to a real one.
+    audit = Path(tempfile.mkdtemp(prefix="esi-bench-web-")) / "audit.sqlite3"
+    env = {**os.environ, "ESI_DOCS_AUDIT_DB": str(audit)}
+    return subprocess.Popen(  # noqa: S603
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
 
 
 def one_sheet(connection: http.client.HTTPConnection, tally: Tally) -> None:

@@ -60,3 +60,46 @@ def test_monster_json_is_one_line(tmp_path, run_cli, text, expected):
     assert expected in str(caught.value)
     result = run_cli("render", "discharge", "--fhir", str(path), "-o", str(tmp_path / "o.pdf"))
     assert result.exit_code == 2 and expected in result.stderr
+
+
+def test_an_endless_patient_file_is_read_only_up_to_its_limit(run_cli, tmp_path):
+    """/dev/zero says it is 0 bytes long and never ends: read limit + 1 bytes, then stop."""
+    result = run_cli("render", "discharge", "--patient", "/dev/zero", "-o", str(tmp_path / "x"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "esi-docs: error: /dev/zero: is longer than the limit of 1,000,000 bytes\n"
+    )
+
+
+def test_a_huge_section_file_is_refused_without_reading_it_all(tmp_path):
+    from esi_docs.api import render_handout
+    from esi_docs.errors import ContentError
+
+    section = tmp_path / "content" / "en" / "summary.yaml"
+    section.parent.mkdir(parents=True)
+    with section.open("wb") as handle:  # sparse: 1.5 GB that take no disk
+        handle.truncate(1_500_000_000)
+    with pytest.raises(ContentError) as caught:
+        render_handout("discharge", TYPICAL, templates=tmp_path / "content")
+    assert "file is 200,001 bytes; limit 200,000" in str(caught.value)
+
+
+def test_a_yaml_roster_of_non_mappings_is_one_line_per_row(run_cli, tmp_path):
+    roster = tmp_path / "r.yaml"
+    roster.write_text("- just a name\n- [a, list]\n", encoding="utf-8")
+    result = run_cli(
+        "batch", "discharge", "--roster", str(roster), "--out-dir", str(tmp_path / "o")
+    )
+    assert result.exit_code == 2
+    assert f"{roster} row 1: must be a mapping of field: value lines" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_yaml_roster_up_to_the_documented_20_mb_is_read(tmp_path):
+    from esi_docs.inputs.roster import read_roster
+
+    row = "- " + ", ".join(f"{k}: '{v}'" for k, v in TYPICAL.items()).replace(", ", "\n  ") + "\n"
+    roster = tmp_path / "big.yaml"
+    roster.write_text(row * (1_500_000 // len(row) + 1), encoding="utf-8")
+    assert roster.stat().st_size > 1_000_000
+    assert len(read_roster(roster)) > 1000

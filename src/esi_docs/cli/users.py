@@ -29,7 +29,7 @@ def _open(audit_db: str | None):  # type: ignore[no-untyped-def]
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        return sys.stdin.readline(1024).rstrip("\r\n")  # bounded: a password, not a stream
     return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
 
 

@@ -142,7 +142,8 @@ class Place:
 def _read(path: Traversable) -> tuple[Any, str, ContentSource]:
     """Parse a content file; return its data, display name and what it was made from."""
     name = display_name(path)
-    raw = path.read_bytes()
+    with path.open("rb") as handle:  # at most limit + 1 bytes, however big the file is
+        raw = handle.read(_MAX_CONTENT_BYTES + 1)
     if len(raw) > _MAX_CONTENT_BYTES:
         raise Place(name).error(f"file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
     try:

@@ -7,6 +7,7 @@ search path reads, so the very same loaders and compose run on them.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -70,7 +71,9 @@ class MemoryFolder(Traversable):
         return self.read_bytes().decode(encoding or "utf-8")
 
     def open(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("recorded content is read with read_bytes")
+        if mode != "rb":
+            raise ValueError("recorded content opens as bytes only")
+        return io.BytesIO(self.read_bytes())
 
     @property
     def name(self) -> str:

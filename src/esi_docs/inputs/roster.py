@@ -98,10 +98,19 @@ def _csv_row(header: list[str], cells: list[str], label: str) -> RosterRow | Non
 
 def _read_yaml(path: Path) -> list[RosterRow]:
     source = str(path)
-    data = parse_yaml(read_text(path, limit=MAX_ROSTER_BYTES), source, strings_only=True)
+    text = read_text(path, limit=MAX_ROSTER_BYTES)
+    data = parse_yaml(text, source, strings_only=True, limit=MAX_ROSTER_BYTES)
     if not isinstance(data, list):
         raise InputError(f"{source}: a YAML roster is a list of patients (lines starting '- ')")
-    return [RosterRow(row_label(source, n), item) for n, item in enumerate(data, start=1)]
+    rows = [RosterRow(row_label(source, n), item) for n, item in enumerate(data, start=1)]
+    problems = [
+        Problem(row.label, text="must be a mapping of field: value lines for one patient")
+        for row in rows
+        if not isinstance(row.data, dict)
+    ]
+    if problems:
+        raise InputError(problems)
+    return rows
 
 
 def _read_bundle(path: Path, overrides: Path | None) -> list[RosterRow]:

@@ -151,7 +151,12 @@ def read_text(path: Path, *, limit: int = MAX_DATA_BYTES) -> str:
             raise InputError(
                 Problem(str(source), text=f"file is {size:,} bytes; the limit is {limit:,}")
             )
-        data = path.read_bytes()
+        # Never more than limit + 1 bytes, whatever stat said: /dev/zero, a pipe or standard
+        # input say 0 and never end.
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(Problem(source, text=f"is longer than the limit of {limit:,} bytes"))
     except FileNotFoundError:
         raise InputError(Problem(str(source), text="file not found")) from None
     except IsADirectoryError:
