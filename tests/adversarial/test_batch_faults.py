@@ -83,3 +83,24 @@ def test_typical_rows_are_unaffected_by_a_fault_free_run(run_cli, tmp_path):
     )
     assert result.exit_code == 0
     assert len([p for p in out.iterdir() if p.suffix == ".pdf"]) == 2
+
+
+def test_merged_may_not_overwrite_the_manifest(run_cli, tmp_path):
+    roster = write_roster(tmp_path / "r.csv", [TYPICAL | {"mrn": f"T{n}"} for n in range(2)])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.csv").write_text("earlier manifest\n")
+    result = run_cli(
+        "batch",
+        "discharge",
+        "--roster",
+        str(roster),
+        "--out-dir",
+        str(out),
+        "--no-audit",
+        "--merged",
+        str(out / "manifest.csv"),
+    )
+    assert result.exit_code == 2, result.output
+    assert "--merged" in result.stderr and "manifest" in result.stderr
+    assert (out / "manifest.csv").read_text() == "earlier manifest\n"

@@ -96,6 +96,7 @@ def batch(
 
     if output_format == "html" and printer is not None:
         raise click.UsageError("--print: prints PDFs only; leave out --format html")
+    _refuse_merged_over_manifest(merged, out_dir)
     rows = read_roster(roster, overrides)
     settings = BatchSettings(
         handout=handout,
@@ -129,3 +130,16 @@ def batch(
             click.echo(line, err=True)
     if result.problems:
         raise BatchIncomplete(result.problems)
+
+
+def _refuse_merged_over_manifest(merged: Path | None, out_dir: Path) -> None:
+    """--merged must not name the manifest (or the roster's own output folder): it would
+    overwrite the one record of what was printed."""
+    from esi_docs.delivery.manifest import MANIFEST_NAME
+    from esi_docs.errors import InputError
+
+    if merged is None:
+        return
+    target = (out_dir / MANIFEST_NAME).resolve()
+    if merged.resolve() == target or merged.resolve() == out_dir.resolve():
+        raise InputError(f"--merged: {merged} is the batch's manifest or folder; give another name")
