@@ -183,7 +183,9 @@ def _check_content(checked: list[CheckedRow], settings: BatchSettings) -> list[C
 
 def _prepare_folders(settings: BatchSettings) -> None:
     try:
-        settings.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from esi_docs.delivery.atomic import make_private_folders
+
+        make_private_folders(settings.out_dir)
     except OSError as exc:
         raise RenderError(
             f"{settings.out_dir}: cannot create the folder ({exc.strerror})"

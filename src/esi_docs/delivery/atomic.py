@@ -98,3 +98,22 @@ def _replace(source: str, target: Path) -> None:
                     "and try again"
                 ) from None
             time.sleep(min(0.05 * 2**attempt, 0.5))
+
+
+def make_private_folders(path: Path) -> None:
+    """Create `path` and any missing parents as 0700, whatever the umask.
+
+    Path.mkdir(parents=True) gives the parents 0777 & ~umask, i.e. 0777 under umask 000; a folder
+    of patient sheets must never be world-writable.
+    """
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask too

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from esi_docs.delivery.atomic import make_private_folders
 from esi_docs.errors import EsiDocsError
 
 BUSY_TIMEOUT_S = 30.0
@@ -223,7 +224,7 @@ def _create_private(path: Path) -> None:
     """Create the database file 0600 (and its folder 0700) before SQLite opens it; SQLite's
     -wal and -shm files then take the same permissions."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folders(path.parent)
         handle = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     except OSError as exc:
         raise DatabaseError(f"{path}: cannot create the database ({exc.strerror})") from None
