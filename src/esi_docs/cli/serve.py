@@ -53,6 +53,18 @@ def exposure_warning(host: str) -> str:
 @templates_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    help="Render processes (default: one per usable core; 0: render in the server process).",
+)
+@click.option(
+    "--render-seconds",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 600),
+    help="A sheet still laying out after this long is stopped and its worker replaced.",
+)
+@click.option(
     "--audit-db",
     type=click.Path(path_type=Path, dir_okay=False),
     help="The audit database. Default: $ESI_DOCS_AUDIT_DB, else the user's data folder.",
@@ -64,6 +76,8 @@ def serve(
     clinic_file: Path | None,
     templates: Path | None,
     threads: int,
+    workers: int | None,
+    render_seconds: float,
     audit_db: Path | None,
     no_audit: bool,
 ):
@@ -79,11 +93,13 @@ def serve(
         ContentPaths(templates)  # a missing folder is a clear error now, not at the first sheet
     _configure_logging()
     audit = open_audit(audit_db, no_audit)  # opened now: a broken database stops start-up
+    pool = _render_pool(workers, render_seconds)
     app = create_app(
         clinic,
         templates,
         on_render=audit_recorder(audit, clinic, templates) if audit else None,
         secret_key=os.environ.get(SECRET_ENV) or None,
+        render=pool.render if pool else None,
     )
     server = create_server(app, host=host, port=port, threads=threads, ident="esi-docs")
     if not is_loopback(host):
@@ -95,6 +111,17 @@ def serve(
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+        if pool:
+            pool.close()
+
+
+def _render_pool(workers: int | None, seconds: float) -> Any:
+    """One render process per usable core unless told otherwise; 0 renders in-process."""
+    from esi_docs.cores import usable_cores
+    from esi_docs.web.pool import RenderPool
+
+    count = usable_cores() if workers is None else workers
+    return RenderPool(count, seconds) if count else None
 
 
 def audit_recorder(audit: AuditLog, clinic: ClinicProfile, templates: Path | None) -> OnRender:

@@ -55,12 +55,15 @@ def create_app(
     on_render: OnRender | None = None,
     *,
     secret_key: str | bytes | None = None,
+    render: Callable[..., RenderedHandout] | None = None,
 ) -> Flask:
     """The checkout app for one clinic profile and content folder.
 
     `on_render(rendered, handout, patient, operator)` is called after every successful render
     and before the PDF is sent; if it raises, the sheet is not handed out (an unrecorded sheet
-    must not be printed). The secret key signs the session cookie and the CSRF token; a
+    must not be printed). `render` takes `render_handout`'s arguments; `serve` passes a
+    RenderPool's (web/pool.py) so sheets lay out in worker processes with a hard time limit.
+    The secret key signs the session cookie and the CSRF token; a
     random one per process means a restart simply asks the nurse to reload the form.
     """
     app = CheckoutApp(__name__, template_folder="pages", static_folder="static")
@@ -78,6 +81,7 @@ def create_app(
         "clinic": clinic,
         "templates": templates,
         "on_render": on_render,
+        "render": render or render_handout,
         "choices": forms.form_choices(clinic, templates),
     }
     _routes(app)
@@ -147,7 +151,7 @@ def _sheet() -> Response | tuple[str, int]:
         return _form_page(submission, 422)
     handout = submission.values["handout"]
     try:
-        rendered = render_handout(handout, patient, state["clinic"], templates=state["templates"])
+        rendered = state["render"](handout, patient, state["clinic"], templates=state["templates"])
     except EsiDocsError as exc:
         submission.general.extend(exc.problems)
         return _form_page(submission, 500)
