@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from esi_docs.api import RenderRequest, compose_handout, render
 from esi_docs.content.compose import library
+from esi_docs.cores import pool_size
 from esi_docs.delivery import manifest
 from esi_docs.delivery.atomic import write_atomic
 from esi_docs.delivery.manifest import ManifestRow
@@ -284,8 +285,11 @@ def _render_all(
     handle: Callable[[list[_Outcome]], None],
     stop: Callable[[], bool],
 ) -> None:
-    """Render every task, in this process for one job, else in a worker pool."""
-    jobs = max(1, min(settings.jobs, len(tasks)))
+    """Render every task, in this process for one job, else in a worker pool.
+
+    The pool is never larger than the work or the usable cores (see esi_docs.cores), and one
+    job renders here with no pool at all, so `--jobs N` is never slower than `--jobs 1`."""
+    jobs = pool_size(settings.jobs, len(tasks))
     if jobs == 1:
         for task in tasks:
             if stop():

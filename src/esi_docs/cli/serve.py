@@ -54,6 +54,18 @@ def exposure_warning(host: str) -> str:
 @clinic_option
 @templates_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    help="Render processes (default: one per usable core; 0: render in the server process).",
+)
+@click.option(
+    "--render-seconds",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 600),
+    help="A sheet still laying out after this long is stopped and its worker replaced.",
+)
 @audit_db_option
 @click.option("--no-audit", is_flag=True, help="Do not record printed sheets (not for clinics).")
 @click.option(
@@ -86,6 +98,8 @@ def serve(
     clinic_file: Path | None,
     templates: Path | None,
     threads: int,
+    workers: int | None,
+    render_seconds: float,
     audit_db: str | None,
     no_audit: bool,
     idle_minutes: int,
@@ -108,6 +122,7 @@ def serve(
     accounts = open_accounts(audit_db, host)
     _configure_logging()
     audit = open_audit(audit_db, no_audit)  # opened now: a broken database stops start-up
+    pool = _render_pool(workers, render_seconds)
     app = create_app(
         clinic,
         templates,
@@ -117,6 +132,7 @@ def serve(
         audit=audit,
         idle_minutes=idle_minutes,
         allowed_hosts=(*allowed_hosts, *_own_name(host)),
+        render=pool.render if pool else None,
     )
     try:
         server = create_server(
@@ -140,6 +156,17 @@ def serve(
         click.echo("esi-docs: stopped", err=True)
     finally:
         server.close()
+        if pool:
+            pool.close()
+
+
+def _render_pool(workers: int | None, seconds: float) -> Any:
+    """One render process per usable core unless told otherwise; 0 renders in-process."""
+    from esi_docs.cores import usable_cores
+    from esi_docs.web.pool import RenderPool
+
+    count = usable_cores() if workers is None else workers
+    return RenderPool(count, seconds) if count else None
 
 
 def _own_name(host: str) -> list[str]:

@@ -8,9 +8,11 @@ heading.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -65,44 +67,42 @@ class ContentLibrary:
     """Loads and compiles content files once, then composes any number of Documents."""
 
     paths: ContentPaths
-    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _cache: dict[tuple[str, ...], tuple[tuple[object, ...], Any]] = field(default_factory=dict)
 
-    def _cached(self, key: tuple[str, ...], loader: Any) -> Any:
-        if key not in self._cache:
-            self._cache[key] = loader()
-        return self._cache[key]
+    def _cached(self, key: tuple[str, ...], path: Traversable, loader: Any) -> Any:
+        """The parsed file, parsed again only when the file found for `key` changed.
+
+        The long-running server keeps one library: a content owner's edit (or a new override
+        in the templates folder, which changes the path found) shows on the next sheet, while
+        an unchanged file costs one stat, not a YAML parse and a template compile."""
+        stamp = _stamp(path)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        value = loader(path)
+        self._cache[key] = (stamp, value)
+        return value
 
     def recipe(self, name: str) -> Recipe:
-        def load() -> Recipe:
-            path = self.paths.recipe(name)
-            if path is None:
-                known = ", ".join(self.paths.recipe_names())
-                raise ContentError(f"handout '{name}' does not exist; choose one of {known}")
-            return load_recipe(path, name)
-
-        return self._cached(("recipe", name), load)
+        path = self.paths.recipe(name)
+        if path is None:
+            known = ", ".join(self.paths.recipe_names())
+            raise ContentError(f"handout '{name}' does not exist; choose one of {known}")
+        return self._cached(("recipe", name), path, lambda p: load_recipe(p, name))
 
     def language(self, language: str) -> LanguagePack:
-        def load() -> LanguagePack:
-            path = self.paths.section(language, "_language")
-            if path is None:
-                known = ", ".join(self.paths.languages())
-                text = f"'{language}' has no content; available: {known}"
-                raise ContentError(Problem(field="language", text=text, code="choice"))
-            return load_language(path, language)
-
-        return self._cached(("language", language), load)
+        path = self.paths.section(language, "_language")
+        if path is None:
+            known = ", ".join(self.paths.languages())
+            text = f"'{language}' has no content; available: {known}"
+            raise ContentError(Problem(field="language", text=text, code="choice"))
+        return self._cached(("language", language), path, lambda p: load_language(p, language))
 
     def section(self, language: str, name: str) -> SectionSpec:
-        def load() -> SectionSpec:
-            path = self.paths.section(language, name)
-            if path is None:
-                raise ContentError(
-                    f"{language}/{name}.yaml: missing (no translation for this section)"
-                )
-            return load_section(path, name)
-
-        return self._cached(("section", language, name), load)
+        path = self.paths.section(language, name)
+        if path is None:
+            raise ContentError(f"{language}/{name}.yaml: missing (no translation for this section)")
+        return self._cached(("section", language, name), path, lambda p: load_section(p, name))
 
     def compose(
         self,
@@ -369,3 +369,12 @@ def _row(row: Any, width: int) -> tuple[Markup, ...]:
 
 
 __all__ = ["Composed", "ContentLibrary", "UndefinedError", "content_hash", "library"]
+
+
+def _stamp(path: Traversable) -> tuple[object, ...]:
+    """Which file, and its modification time and size: changes whenever the file is edited."""
+    try:
+        info = os.stat(path)  # type: ignore[arg-type]
+    except (TypeError, OSError):  # not on a file system (a zip import): never changes
+        return (str(path),)
+    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino)

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import date, time
 
+from esi_docs.inputs import glyphs
 from esi_docs.inputs.textcheck import text_problem
-from esi_docs.render import fonts
 
 # ASCII digits only: Python's \d also matches fullwidth and Arabic-Indic digits.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -42,7 +42,7 @@ def as_text(value: object, *, max_length: int) -> str:
     text = unicodedata.normalize("NFC", value.strip())
     if len(text) > max_length:
         raise FieldError(f"is {len(text)} characters long; the limit is {max_length}", "too_long")
-    problem = text_problem(text, fonts.can_draw)
+    problem = text_problem(text, glyphs.can_draw)
     if problem:
         raise FieldError(problem, "unprintable")
     return text

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from esi_docs.inputs import glyphs
+
 REGULAR = "EsiSans"
 BOLD = "EsiSans-Bold"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
@@ -33,30 +35,31 @@ def register_fonts() -> None:
     addMapping(REGULAR, 1, 1, BOLD)
 
 
-@lru_cache(maxsize=1)
-def _drawable_codepoints() -> frozenset[int]:
-    """Code points that both the regular and the bold face can draw.
+def compute_coverage() -> frozenset[int]:
+    """Code points that both the regular and the bold face can draw, read from the TTF files.
 
-    Read from the faces registered for drawing: parsing a TTF file is the slowest step of a
-    fresh `esi-docs render`, so each file is parsed once, not once to check and once to draw."""
-    from reportlab.pdfbase import pdfmetrics
+    Only used to (re)generate `fonts/coverage.txt`, which input checks read without ReportLab
+    (`esi_docs.inputs.glyphs`); tests/test_glyphs.py checks that file still matches the fonts."""
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    register_fonts()
-    faces = [pdfmetrics.getFont(name).face for name in _FILES]
+    faces = [TTFont(name, _font_path(filename)).face for name, filename in _FILES.items()]
     common = set(faces[0].charToGlyph)
     for face in faces[1:]:
         common &= set(face.charToGlyph)
-    return frozenset(common)
-
-
-# ReportLab writes the text map (ToUnicode) of characters beyond U+FFFF so that PDF readers
-# cannot copy or search them (pypdf: "Odd-length string"), although DejaVu has a few emoji
-# there. A printed name must also read back exactly, so those characters are refused.
-_LAST_MAPPED = 0xFFFF
+    return frozenset(cp for cp in common if cp <= glyphs.LAST_MAPPED)
 
 
 def can_draw(char: str) -> bool:
-    """True when the handout fonts have a glyph for this character (spaces always pass)."""
-    if char == " ":
-        return True
-    return ord(char) <= _LAST_MAPPED and ord(char) in _drawable_codepoints()
+    """True when the handout fonts have a glyph for this character (see inputs.glyphs)."""
+    return glyphs.can_draw(char)
+
+
+def write_coverage() -> None:
+    """Regenerate fonts/coverage.txt after the fonts change: `python -m esi_docs.render.fonts`."""
+    path = _font_path(glyphs.COVERAGE_FILE)
+    with open(path, "w", encoding="ascii") as out:
+        out.write(glyphs.format_ranges(compute_coverage()))
+
+
+if __name__ == "__main__":
+    write_coverage()

@@ -30,7 +30,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from esi_docs import __version__
-from esi_docs.api import RenderedHandout, RenderRequest, render
+from esi_docs.api import RenderedHandout, RenderRequest
+from esi_docs.api import render as render_request
 from esi_docs.content.compose import library
 from esi_docs.errors import EsiDocsError, InputError
 from esi_docs.inputs.clinic import ClinicProfile
@@ -73,12 +74,15 @@ def create_app(
     idle_minutes: int = 15,
     secure_cookies: bool = False,
     allowed_hosts: tuple[str, ...] = (),
+    render: Callable[[RenderRequest], RenderedHandout] | None = None,
 ) -> Flask:
     """The checkout app for one clinic profile and content folder.
 
     `on_render(rendered, handout, patient, operator)` is called after every successful render
     and before the PDF is sent; if it raises, the sheet is not handed out (an unrecorded sheet
-    must not be printed). The secret key signs the session cookie and the CSRF token; a
+    must not be printed). `render` takes a RenderRequest (as api.render does); `serve` passes a
+    RenderPool's (web/pool.py) so sheets lay out in worker processes with a hard time limit.
+    The secret key signs the session cookie and the CSRF token; a
     random one per process means a restart simply asks the nurse to reload the form.
 
     With `accounts`, every page needs sign-in and the audit operator is the signed-in
@@ -111,6 +115,7 @@ def create_app(
         "clinic": clinic,
         "templates": templates,
         "on_render": on_render,
+        "render": render or render_request,
         "choices": forms.form_choices(clinic, templates),
     }
     _routes(app)
@@ -193,7 +198,7 @@ def _sheet() -> Response | tuple[str, int]:
     handout = submission.values["handout"]
     as_web_page = request.form.get("send_to") == "web"
     try:
-        rendered = render(
+        rendered = state["render"](
             RenderRequest(
                 handout,
                 patient,

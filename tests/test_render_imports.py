@@ -1,0 +1,63 @@
+"""`esi-docs render` starts like a plain script: no batch, FHIR, web or lint module is imported
+on its path (issue 18). Checked in a fresh subprocess, since this test process has them all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+HEAVY = (
+    "esi_docs.batch",
+    "esi_docs.web",
+    "esi_docs.lint",
+    "esi_docs.inputs.fhir.patients",
+    "esi_docs.inputs.fhir.reader",
+    "esi_docs.inputs.fhir.mapping",
+    "fhir",
+    "pydantic",
+    "flask",
+    "waitress",
+    "pypdf",
+    "pdfplumber",
+    "hypothesis",
+    "multiprocessing",
+)
+
+_CHILD = textwrap.dedent(
+    """
+    import atexit, sys
+    heavy = tuple(sys.argv[1].split(","))
+    def report():
+        names = [n for n in sys.modules if any(n == h or n.startswith(h + ".") for h in heavy)]
+        print("HEAVY=" + ",".join(sorted(names)), file=sys.stderr)
+    atexit.register(report)
+    sys.argv = ["esi-docs", "render", "discharge", "--patient", sys.argv[2], "-o", sys.argv[3]]
+    from esi_docs.cli import main
+    main()
+    """
+)
+
+
+def test_render_path_imports_no_heavy_module(tmp_path):
+    patient = tmp_path / "patient.yaml"
+    example = subprocess.run(
+        [sys.executable, "-m", "esi_docs", "example", "patient"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    patient.write_text(example.stdout, encoding="utf-8")
+    out = tmp_path / "sheet.pdf"
+    env_db = {"ESI_DOCS_AUDIT_DB": str(tmp_path / "audit.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, ",".join(HEAVY), str(patient), str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env_db},
+        check=False,
+    )
+    assert out.exists(), done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("HEAVY="))
+    assert line == "HEAVY=", line
