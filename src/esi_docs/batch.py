@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,7 +34,7 @@ from esi_docs.delivery.naming import (
     check_pattern,
     file_name,
 )
-from esi_docs.errors import EsiDocsError, InputError, Problem, RenderError
+from esi_docs.errors import EsiDocsError, InputError, Problem, RenderError, Terminated
 from esi_docs.inputs.clinic import ClinicProfile, parse_clinic
 from esi_docs.inputs.patient import PatientOptions
 from esi_docs.inputs.roster import CheckedRow, RosterRow, check_rows
@@ -151,6 +152,8 @@ def render_batch(
             _render_all(settings, tasks, handle, lambda: interrupt.raised)
         finally:  # also on Ctrl-C: the manifest says what was printed and what was not
             manifest.write_manifest(settings.out_dir, table)
+    if interrupt.signal == signal.SIGTERM:
+        raise Terminated  # timeout, systemd, shutdown: exit status 143
     if interrupt.raised:
         raise KeyboardInterrupt  # the CLI's one handler reports it (exit status 130)
     if settings.merged is not None and result.written:
@@ -233,7 +236,17 @@ def _apply(
 ) -> None:
     entries = [o.entry for o in outcomes if o.entry is not None]
     if audit is not None and entries:
-        audit.add(entries)
+        try:
+            audit.add(entries)
+        except EsiDocsError:
+            # Not recorded means not given: take these sheets back so files, records and
+            # the manifest still agree one for one, then stop the run.
+            for outcome in outcomes:
+                row = result.rows[outcome.index]
+                if outcome.entry is not None:
+                    (result.manifest.parent / row.file).unlink(missing_ok=True)
+                row.status, row.error, row.file = manifest.FAILED, "not recorded", ""
+            raise
     for outcome in outcomes:
         row = result.rows[outcome.index]
         if outcome.error:
@@ -252,25 +265,32 @@ def _write_merged(path: Path, files: list[Path]) -> None:
 # -- rendering ------------------------------------------------------------------------------
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class _InterruptFlag:
-    """Turns Ctrl-C into a flag checked between rows, so a chunk's results are never lost
-    half-way (each written PDF gets its manifest line and audit record)."""
+    """Turns Ctrl-C and SIGTERM (what timeout, systemd and a shutdown send) into a flag checked
+    between rows, so a chunk's results are never lost half-way (each written PDF gets its
+    manifest line and audit record)."""
 
     def __init__(self) -> None:
         self.raised = False
-        self._previous: Any = None
+        self.signal: int | None = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _InterruptFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for number in _STOP_SIGNALS:
+                self._previous[number] = signal.signal(number, self._handle)
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
         self.raised = True
+        self.signal = self.signal or signum
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 def _chunks(tasks: list[_Task], jobs: int) -> Iterator[list[_Task]]:
@@ -316,21 +336,48 @@ def _render_pooled(
     with ProcessPoolExecutor(jobs, context, _init_worker, initargs) as pool:
         chunks = _chunks(tasks, jobs)
         pending: set[Future[list[_Outcome]]] = set()
+        chunk_of: dict[Future[list[_Outcome]], list[_Task]] = {}
         while True:
             while not stop() and len(pending) < jobs * WINDOW_PER_JOB:
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                pending.add(pool.submit(_render_chunk, chunk))
+                future = pool.submit(_render_chunk, chunk)
+                chunk_of[future] = chunk
+                pending.add(future)
             if not pending:
                 return
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
                 if not future.cancelled():
-                    handle(future.result())
+                    handle(_outcomes(future, chunk_of[future], settings))
             if stop():
                 for future in pending:
                     future.cancel()
+
+
+def _outcomes(
+    future: Future[list[_Outcome]], chunk: list[_Task], settings: BatchSettings
+) -> list[_Outcome]:
+    """A chunk's outcomes. If its worker died (killed, out of memory, a crash in C code), the
+    pool is broken for every chunk in flight: each of their rows is tried once more, alone,
+    in a fresh worker, so only a row that kills its worker again is marked failed."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return [_retry_alone(settings, task) for task in chunk]
+
+
+def _retry_alone(settings: BatchSettings, task: _Task) -> _Outcome:
+    context = _worker_context()
+    initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
+    try:
+        with ProcessPoolExecutor(1, context, _init_worker, initargs) as pool:
+            return pool.submit(_render_chunk, [task]).result()[0]
+    except BrokenProcessPool:
+        task.path.unlink(missing_ok=True)  # whole or not, it has no record: not given
+        error = "not rendered: the worker process stopped unexpectedly (twice)"
+        return _Outcome(task.index, task.label, None, error)
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -350,7 +397,8 @@ _worker_settings: BatchSettings | None = None  # set once per worker process
 def _init_worker(settings: BatchSettings, clinic: dict[str, object]) -> None:
     """Worker start: Ctrl-C is the parent's to handle (so no write is cut short)."""
     global _worker_settings
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in _STOP_SIGNALS:  # stopping is the parent's to decide: no write is cut short
+        signal.signal(number, signal.SIG_IGN)
     _worker_settings = replace(settings, clinic=parse_clinic(clinic, "clinic"))
 
 

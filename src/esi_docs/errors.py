@@ -82,6 +82,11 @@ class RenderError(EsiDocsError):
     """The document could not be laid out or written."""
 
 
+class Terminated(Exception):
+    """Stopped by SIGTERM (timeout, systemd, a shutdown) after finishing what was in hand;
+    the CLI exits with 143, the shell's status for it."""
+
+
 class Problems:
     """Collects every problem of one input so they are reported together, not one per run."""
 

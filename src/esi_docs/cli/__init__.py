@@ -20,7 +20,7 @@ from esi_docs.cli.render import render
 from esi_docs.cli.reprint import reprint
 from esi_docs.cli.serve import serve
 from esi_docs.cli.users import users
-from esi_docs.errors import EsiDocsError
+from esi_docs.errors import EsiDocsError, Terminated
 
 INTERNAL_ERROR = 3
 
@@ -40,6 +40,9 @@ class EsiDocsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("esi-docs: interrupted; no partial file was written", err=True)
             ctx.exit(130)
+        except Terminated:
+            click.echo("esi-docs: stopped by SIGTERM; no partial file was written", err=True)
+            ctx.exit(143)
         except Exception as exc:
             # An unexpected exception may quote patient data: show its type only, unless
             # the operator asks for the details.
