@@ -300,3 +300,19 @@ def test_record_without_options_keeps_paper_and_print_size_for_reprint(tmp_path)
     from esi_docs.records.reprint import reprint
 
     assert reprint(log, record_id)[0].pdf == rendered.pdf
+
+
+def test_one_damaged_record_does_not_break_history_or_reprint_for_the_others(
+    run_cli, tmp_path, private_audit_db
+):
+    first = _render(run_cli, tmp_path)
+    _render(run_cli, tmp_path)
+    with sqlite3.connect(private_audit_db) as conn:
+        conn.execute("UPDATE renders SET patient = '{not json' WHERE id = 2")
+    result = run_cli("history", "--mrn", "0012345")
+    assert result.exit_code == 0 and "damaged record" in result.stdout
+    result = run_cli("reprint", "2", "-o", str(tmp_path / "two.pdf"))
+    assert result.exit_code == 2 and "its stored values cannot be read" in result.stderr
+    again = tmp_path / "one.pdf"
+    assert run_cli("reprint", "1", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == first.read_bytes()

@@ -27,6 +27,8 @@ def history(mrn: str, audit_db: Path | None) -> None:
     for record in records:
         reprint_of = record.options.get("reprint_of")
         note = f"reprint of {reprint_of}" if reprint_of else ""
+        if record.damaged:
+            note = "damaged record: run esi-docs audit verify"
         click.echo(
             f"{record.id}\t{record.created_at}\t{record.handout}\t{record.language}\t"
             f"{record.content_version}\t{record.operator}\t{note}"

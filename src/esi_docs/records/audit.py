@@ -101,6 +101,7 @@ class StoredRender:
     pdf_sha256: str
     prev_hash: str | None = None
     record_hash: str | None = None
+    damaged: bool = False  # its stored JSON could not be read (see `esi-docs audit verify`)
 
 
 def default_path() -> Path:
@@ -274,15 +275,23 @@ class AuditLog:
         return [_stored(row) for row in rows]
 
 
-_STORED_FIELDS = tuple(StoredRender.__dataclass_fields__.values())
+_STORED_FIELDS = tuple(f for f in StoredRender.__dataclass_fields__.values() if f.name != "damaged")
 _JSON_FIELDS = {"patient", "clinic", "options", "content_files"}
 
 
 def _stored(row: tuple[Any, ...]) -> StoredRender:
-    values = {
-        f.name: (json.loads(v) if f.name in _JSON_FIELDS and v is not None else v)
-        for f, v in zip(_STORED_FIELDS, row, strict=True)
-    }
+    """One row as a record. A row whose JSON cannot be read comes back marked damaged (with
+    empty values) instead of breaking history and reprint for every other record."""
+    values = dict(zip((f.name for f in _STORED_FIELDS), row, strict=False))
+    damaged = False
+    for name in _JSON_FIELDS:
+        try:
+            values[name] = json.loads(values[name]) if values[name] is not None else None
+        except (TypeError, ValueError):
+            values[name], damaged = ({} if name != "patient" else None), True
+        if name in ("clinic", "options", "content_files") and not isinstance(values[name], dict):
+            values[name], damaged = {}, True
+    values["damaged"] = damaged
     return StoredRender(**values)
 
 

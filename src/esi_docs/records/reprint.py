@@ -26,6 +26,8 @@ def reprint(log: AuditLog, record_id: int) -> tuple[RenderedHandout, StoredRende
     record = log.get(record_id)
     if record is None:
         raise InputError(f"audit record {record_id} does not exist in {log.path}")
+    if record.damaged:
+        raise RenderError(f"audit record {record_id}: its stored values cannot be read")
     broken = log.verify(upto=record_id)
     if broken is not None:
         raise RenderError(broken)
