@@ -163,7 +163,7 @@ def test_the_future_date_refusal_reaches_the_cli(tmp_path, run_cli):
     out = tmp_path / "o.pdf"
     result = run_cli("render", "discharge", "--patient", str(patient), "-o", str(out))
     assert result.exit_code == 2
-    assert "procedure_date: " in result.stderr and "is in the future" in result.stderr
+    assert result.stderr.startswith(f"esi-docs: error: {patient}: procedure_date: {future} is in")
     assert not out.exists()
 
 

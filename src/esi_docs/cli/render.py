@@ -88,7 +88,7 @@ def render(
     """Render HANDOUT (e.g. discharge) to a PDF or an accessible web page."""
     from esi_docs.api import RenderRequest, render
     from esi_docs.cli.render_targets import deliver, load_patient_input, withdraw
-    from esi_docs.errors import EsiDocsError
+    from esi_docs.errors import EsiDocsError, InputError
     from esi_docs.inputs.clinic import load_clinic
 
     if output is None and printer is None:
@@ -109,7 +109,13 @@ def render(
         format=output_format,
         templates=templates,
     )
-    result = render(request)
+    try:
+        result = render(request)
+    except InputError as exc:  # a patient field refused at compose: name the file it came from
+        where = str(patient_file or fhir_file or "")
+        exc.problems = [p.within(where) if where and not p.source and p.field else p
+                        for p in exc.problems]  # fmt: skip
+        raise
     deliver(
         result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
     )

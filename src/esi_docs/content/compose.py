@@ -211,15 +211,17 @@ def _check_procedure_date(recipe: Recipe, patient: PatientOptions | None) -> Non
         return
     day, today = patient.procedure_date, date.today()
     if recipe.procedure_date == "past_or_today" and day > today:
-        raise InputError(
-            f"procedure_date: {day.isoformat()} is in the future; the {recipe.name} handout "
-            "is for a procedure that has been done"
+        text = (
+            f"{day.isoformat()} is in the future; the {recipe.name} handout is for a procedure "
+            "that has been done"
         )
+        raise InputError(Problem(field="procedure_date", text=text, code="future"))
     if recipe.procedure_date == "today_or_future" and day < today:
-        raise InputError(
-            f"procedure_date: {day.isoformat()} is in the past; the {recipe.name} handout "
-            "is for a procedure still to come"
+        text = (
+            f"{day.isoformat()} is in the past; the {recipe.name} handout is for a procedure "
+            "still to come"
         )
+        raise InputError(Problem(field="procedure_date", text=text, code="passed"))
 
 
 def _label(pack: LanguagePack, key: str) -> str:
