@@ -113,7 +113,7 @@ def test_an_unexpected_error_is_a_plain_page_and_a_one_line_log(post_form, monke
     def explode(*_, **__):
         raise RuntimeError(f"bug while laying out {CANARY_NAME}")
 
-    monkeypatch.setattr(web_app, "render", explode)
+    monkeypatch.setattr(web_app, "render_request", explode)
     with caplog.at_level(logging.DEBUG):
         response = post_form()
     assert response.status_code == 500

@@ -115,7 +115,7 @@ def create_app(
         "clinic": clinic,
         "templates": templates,
         "on_render": on_render,
-        "render": render or render_request,
+        "render": render,  # None: render here (api.render), looked up at each sheet
         "choices": forms.form_choices(clinic, templates),
     }
     _routes(app)
@@ -198,7 +198,7 @@ def _sheet() -> Response | tuple[str, int]:
     handout = submission.values["handout"]
     as_web_page = request.form.get("send_to") == "web"
     try:
-        rendered = state["render"](
+        rendered = (state["render"] or render_request)(
             RenderRequest(
                 handout,
                 patient,
