@@ -74,7 +74,7 @@ def test_spanish_sheet_dates_labels_and_headings():
         "Cuándo pedir ayuda",
         "No maneje hasta el sábado, 21 de noviembre a las 9:30",
         "Procedimiento: viernes, 20 de noviembre",
-        "Fecha de nacimiento: 12/04/1961",
+        "Fecha de nacimiento: 12 de abril de 1961",
         "Firma del paciente",
         "Su diario del dolor",
     ):

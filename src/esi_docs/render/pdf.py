@@ -211,7 +211,7 @@ def _render(document: doc.Document, paper: str) -> bytes:
         producer="esi-docs",
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        bottomMargin=MARGIN + style.footer_size * 2,
+        bottomMargin=MARGIN + style.footer_size * 4,  # footer + the approval / DRAFT mark
         topMargin=MARGIN + header_height,
     )
     frame = Frame(
@@ -300,6 +300,24 @@ def _decorate(
     canvas.drawString(MARGIN, footer_y, document.content_version)
     page = document.page_label.format(page=number, pages=total)
     canvas.drawRightString(width - MARGIN, footer_y, page)
+    _approval_mark(canvas, document.approval, style, width)
+
+
+def _approval_mark(canvas: Canvas, approval: doc.Approval, style: Styles, width: float) -> None:
+    """Every page says whether the clinic approved this content: a draft in bold red on a
+    band above the footer (it cannot be missed), an approval in the footer's own type."""
+    y = MARGIN + style.footer_size * 1.6
+    size = style.footer_size * (1.25 if not approval.approved else 1.0)
+    if approval.approved:
+        canvas.setFont(fonts.REGULAR, size)
+        canvas.setFillColor(colors.black)
+    else:
+        canvas.setFillColor(colors.HexColor("#b00020"))
+        canvas.rect(MARGIN, y - size * 0.3, width - 2 * MARGIN, size * 1.3, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(fonts.BOLD, size)
+    canvas.drawCentredString(width / 2, y, approval.mark)
+    canvas.setFillColor(colors.black)
 
 
 def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
