@@ -388,7 +388,8 @@ def _flat_all(flowables: list[Flowable]) -> list[Flowable]:
 def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable]:
     """A section's flowables (a signature's section also takes the block before it along, in
     _story, so the signature never stands alone on a page). Boxes and signature lines are
-    kept on one page, together with a heading right above them and, for signatures, the statement being signed. Each is one flat
+    kept on one page, together with a heading right above them and, for signatures, the
+    statement being signed. Each is one flat
     KeepTogether: ReportLab cannot size one nested in another (nor a heading's keepWithNext
     followed by one), which left headings alone at the foot of a page."""
     units: list[tuple[list[Flowable], bool]] = []  # (flowables, keep them on one page)
