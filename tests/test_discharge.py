@@ -123,7 +123,7 @@ def test_every_page_has_identifiers_page_numbers_and_version():
     assert len(pages) == 2
     for number, page in enumerate(pages, start=1):
         assert "Example Spine & Pain Clinic" in page
-        assert "Maria Example" in page and "0012345" in page and "04/12/1961" in page
+        assert "Maria Example" in page and "0012345" in page and "April 12, 1961" in page
         assert "Procedure date: Friday, November 20" in page
         assert f"Page {number} of {len(pages)}" in page
         assert result.document.content_version in page

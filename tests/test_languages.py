@@ -74,7 +74,7 @@ def test_spanish_sheet_dates_labels_and_headings():
         "Cuándo pedir ayuda",
         "No maneje hasta el sábado, 21 de noviembre a las 9:30",
         "Procedimiento: viernes, 20 de noviembre",
-        "Fecha de nacimiento: 12/04/1961",
+        "Fecha de nacimiento: 12 de abril de 1961",
         "Firma del paciente",
         "Su diario del dolor",
     ):
@@ -225,5 +225,5 @@ def test_spanish_one_oclock_takes_the_singular_article():
     patient = TYPICAL | {"sedation": "true", "procedure_time": "09:30"}
     text = pdf_text(render_handout("pre-procedure", patient, language="es").pdf)
     # 8 hours of fasting before 9:30: "a la 1:30", never "a las 1:30"
-    assert "antes del viernes, 20 de noviembre a la 1:30." in text
+    assert "antes del viernes, 20 de noviembre a la 1:30 a. m." in text
     assert "hasta el sábado, 21 de noviembre a las 9:30" in text

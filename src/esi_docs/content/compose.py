@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,6 +22,7 @@ from markupsafe import Markup
 
 from esi_docs.content.dates import DateWords, ProcedureDates
 from esi_docs.content.document import (
+    Approval,
     Block,
     Bullets,
     Callout,
@@ -196,7 +198,25 @@ def _compose(
         content_hash=digest,
         large_print=large,
         labels=pack.labels,
+        approval=approval_state(pack, clinic),
     )
+
+
+def approval_state(pack: LanguagePack, clinic: ClinicProfile) -> Approval:
+    """Approved only when the clinic signed off exactly this language's content version; the
+    words come from the language's labels, so the mark is in the sheet's language."""
+    version = str(pack.meta.get("version") or "")
+    approval = clinic.approval_for(pack.language, version)
+    if approval is None:
+        mark = _label(pack, "draft_mark").format(clinic=clinic.name, version=version)
+        if "DRAFT" not in mark:  # the one word every reader, in any language, must see
+            mark = f"DRAFT - {mark}"
+        return Approval(False, version, mark)
+    words = DateWords(pack.language, pack.short_date_format, pack.time_format)
+    mark = _label(pack, "approved_mark").format(
+        version=version, by=approval.approved_by, on=words.day(approval.approved_on)
+    )
+    return Approval(True, version, mark, approval.approved_by, approval.approved_on.isoformat())
 
 
 @lru_cache(maxsize=8)
@@ -298,11 +318,16 @@ def _applies(condition: Condition | None, context: dict[str, Any], where: Place)
         raise _fail(where.at(f"when: {condition.source}"), exc, context) from None
 
 
+# A 12-hour time ends in its own period ("9:30 a. m."); a sentence ending on it keeps one.
+_ABBREVIATION_STOP = re.compile(r"(\b[ap]\.[ \u00a0\u202f]?m\.)\.")
+
+
 def _fill(text: Text, context: dict[str, Any], where: Place) -> Markup:
     try:
         filled = render_text(text.template, context).strip()
     except RENDER_ERRORS as exc:
         raise _fail(where, exc, context) from None
+    filled = _ABBREVIATION_STOP.sub(r"\1", filled)
     problem = markup_problem(filled)
     if problem:
         raise where.error(problem)

@@ -68,6 +68,21 @@ class PageHeader:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """Whether the clinic approved exactly the content version this sheet prints.
+
+    `mark` is the sentence every page carries: the draft warning (always with the word DRAFT)
+    or who approved this version and when. Any renderer (PDF, HTML) prints it as given.
+    """
+
+    approved: bool
+    version: str  # the language's content version (`version` in its _language.yaml)
+    mark: str
+    approved_by: str = ""
+    approved_on: str = ""  # ISO date, for the audit trail
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     language: str
@@ -78,6 +93,7 @@ class Document:
     content_hash: str  # SHA-256 over those files, for the audit trail
     large_print: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    approval: Approval = field(default_factory=lambda: Approval(False, "", "DRAFT - not approved"))
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -108,6 +124,7 @@ def document_text(document: Document, *, with_header: bool = False) -> str:
         head = document.header
         lines.append(f"{head.clinic_name} {head.clinic_phone}")
         lines += [f"{label}: {value}" for label, value in head.patient_fields]
+        lines.append(document.approval.mark)
     for section in document.sections:
         if section.title:
             lines.append(plain(section.title))

@@ -11,6 +11,7 @@ import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -102,6 +103,20 @@ REVIEW_MONTHS_RULE = ProtocolRule(1, 60)
 DEFAULT_REVIEW_MONTHS = 12
 
 
+# Sign-off (issue 13): which content version of each language the clinic's physicians approved.
+APPROVAL_KEY = "content_approval"
+_APPROVAL_FIELDS = ("version", "approved_by", "approved_on")
+
+
+@dataclass(frozen=True)
+class ContentApproval:
+    """One language's sign-off: exactly this content version, by whom, on which day."""
+
+    version: str
+    approved_by: str
+    approved_on: date
+
+
 @dataclass(frozen=True)
 class ClinicProfile:
     """A validated clinic profile; `protocol` is read-only so no render can change it."""
@@ -114,6 +129,14 @@ class ClinicProfile:
     blood_thinner_hold: tuple[HoldRule, ...] = ()
     content_review_months: int = DEFAULT_REVIEW_MONTHS
     desk_printers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    content_approval: Mapping[str, ContentApproval] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def approval_for(self, language: str, version: str) -> ContentApproval | None:
+        """The approval of exactly this language's content version, or None (a draft)."""
+        approval = self.content_approval.get(language)
+        return approval if approval is not None and approval.version == version else None
 
     def as_data(self) -> dict[str, Any]:
         """The profile as a clinic file would hold it (strings, like a file); parse_clinic
@@ -131,6 +154,14 @@ class ClinicProfile:
                 {"drug": rule.drug, "names": list(rule.names), "days": str(rule.days)}
                 for rule in self.blood_thinner_hold
             ],
+            APPROVAL_KEY: {
+                lang: {
+                    "version": a.version,
+                    "approved_by": a.approved_by,
+                    "approved_on": a.approved_on.isoformat(),
+                }
+                for lang, a in self.content_approval.items()
+            },
         }
 
     def hold_for(self, drug: str) -> HoldRule | None:
@@ -168,8 +199,17 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         problems.raise_if_any()
     defaults = _default_data()
     for key in data:
-        if key not in (*_TEXT_FIELDS, *_OPTIONAL_TEXT, "protocol", HOLD_TABLE, REVIEW_KEY, DESKS):
-            allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, DESKS]))
+        known = (
+            *_TEXT_FIELDS,
+            *_OPTIONAL_TEXT,
+            "protocol",
+            HOLD_TABLE,
+            REVIEW_KEY,
+            APPROVAL_KEY,
+            DESKS,
+        )
+        if key not in known:
+            allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, *known]))
             problems.add(str(key), f"unknown field; allowed fields are {allowed}")
     text = {key: _text_field(data, defaults, key, problems) for key in _TEXT_FIELDS}
     text.update(_optional_text(data, problems))
@@ -177,6 +217,8 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
     hold = _hold_table(data.get(HOLD_TABLE, defaults.get(HOLD_TABLE)), problems)
     review = _review_months(data.get(REVIEW_KEY, defaults.get(REVIEW_KEY)), problems)
     desks = _desk_printers(data.get(DESKS) or {}, problems)
+    # Never layered over the defaults: a clinic's file approves only what it says it approves.
+    approvals = _approvals(data.get(APPROVAL_KEY), problems)
     problems.raise_if_any()
     return ClinicProfile(
         **text,
@@ -184,6 +226,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         blood_thinner_hold=hold,
         content_review_months=review,
         desk_printers=MappingProxyType(desks),
+        content_approval=MappingProxyType(approvals),
     )
 
 
@@ -207,6 +250,59 @@ def _desk_printers(given: Any, problems: Problems) -> dict[str, str]:
             continue
         desks[name] = printer
     return desks
+
+
+def _approvals(given: Any, problems: Problems) -> dict[str, ContentApproval]:
+    """content_approval: {language: {version, approved_by, approved_on}}; every field needed."""
+    if given is None or given == "" or given == {}:
+        return {}
+    if not isinstance(given, Mapping):
+        problems.add(
+            APPROVAL_KEY, "must be a mapping of language: {version, approved_by, approved_on}"
+        )
+        return {}
+    approvals = {}
+    for lang, entry in given.items():
+        where = f"{APPROVAL_KEY}.{lang}"
+        if not isinstance(entry, Mapping):
+            problems.add(where, "must be a mapping with version, approved_by, approved_on")
+            continue
+        approval = _approval(entry, where, problems)
+        if approval is not None:
+            approvals[str(lang)] = approval
+    return approvals
+
+
+def _as_iso(value: Any) -> Any:
+    """A YAML loader may already have read an unquoted 2026-12-01 as a date."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _approval(entry: Mapping, where: str, problems: Problems) -> ContentApproval | None:
+    for key in entry:
+        if key not in _APPROVAL_FIELDS:
+            problems.add(
+                f"{where}.{key}", f"unknown key; allowed are {', '.join(_APPROVAL_FIELDS)}"
+            )
+    checks = {
+        "version": lambda: parse.as_required_text(entry.get("version", ""), max_length=40),
+        "approved_by": lambda: parse.as_required_text(
+            entry.get("approved_by", ""), max_length=_TEXT_LIMIT * 2
+        ),
+        "approved_on": lambda: parse.as_date(_as_iso(entry.get("approved_on", ""))),
+    }
+    parsed: dict[str, Any] = {}
+    for key, check in checks.items():
+        try:
+            parsed[key] = check()
+        except parse.FieldError as exc:
+            problems.add(f"{where}.{key}", str(exc))
+    if len(parsed) < len(checks):
+        return None
+    if parsed["approved_on"] > date.today():
+        problems.add(f"{where}.approved_on", "is in the future; give the day it was approved")
+        return None
+    return ContentApproval(**parsed)
 
 
 def _review_months(value: Any, problems: Problems) -> int:

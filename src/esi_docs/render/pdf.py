@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,10 @@ from esi_docs.content import document as doc
 from esi_docs.content.labels import fill
 from esi_docs.errors import RenderError
 from esi_docs.render import fonts, pdfa
+from esi_docs.render.nobreak import NBSP, keep_whole
+
+# The language being laid out, for keep_whole's day and month names (set per render).
+_LANGUAGE: ContextVar[str] = ContextVar("esi_docs_layout_language", default="en")
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 0.6 * inch
@@ -144,11 +149,12 @@ def styles(large_print: bool) -> Styles:
         header=ParagraphStyle(
             "header",
             parent=body,
-            fontSize=size * 0.8,
-            leading=size * 0.95,
+            # large print: every character at least 18 pt, the page header's too
+            fontSize=size if large_print else size * 0.8,
+            leading=size * 1.15 if large_print else size * 0.95,
             spaceAfter=0,
         ),
-        footer_size=size * 0.7,
+        footer_size=size if large_print else size * 0.7,
         callout_title=ParagraphStyle(
             "callout_title",
             parent=body,
@@ -175,8 +181,9 @@ def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
 
 def _para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
     """A Paragraph from cached fragments (same output as Paragraph(text, style))."""
-    parsed_style, frags = _parsed(str(text), style)
-    return Paragraph(str(text), parsed_style, bulletText=bullet, frags=frags)
+    text = keep_whole(str(text), _LANGUAGE.get())
+    parsed_style, frags = _parsed(text, style)
+    return Paragraph(text, parsed_style, bulletText=bullet, frags=frags)
 
 
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
@@ -195,10 +202,20 @@ def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
 
 
 def _render(document: doc.Document, paper: str) -> bytes:
+    token = _LANGUAGE.set(document.language)
+    try:
+        return _layout(document, paper)
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _layout(document: doc.Document, paper: str) -> bytes:
     style = styles(document.large_print)
     pagesize = PAPER[paper]
     header = _header_flowables(document, style)
     header_height = _height(header, pagesize[0] - 2 * MARGIN) + style.space
+    mark = _mark_flowable(document.approval, style)
+    mark_height = _height([mark], pagesize[0] - 2 * MARGIN)
     buffer = io.BytesIO()
     template = BaseDocTemplate(
         buffer,
@@ -214,7 +231,7 @@ def _render(document: doc.Document, paper: str) -> bytes:
         lang=document.language,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        bottomMargin=MARGIN + style.footer_size * 2,
+        bottomMargin=MARGIN + style.footer_size * 1.4 + mark_height + 2,
         topMargin=MARGIN + header_height,
     )
     frame = Frame(
@@ -230,7 +247,7 @@ def _render(document: doc.Document, paper: str) -> bytes:
     )
     template.addPageTemplates(PageTemplate(id="page", frames=[frame]))
     story = _story(document, style, template.width)
-    template.build(story, canvasmaker=_canvas_class(document, style, header))
+    template.build(story, canvasmaker=_canvas_class(document, style, header, mark))
     return buffer.getvalue()
 
 
@@ -238,25 +255,42 @@ def _height(flowables: list[Flowable], width: float) -> float:
     return sum(f.wrap(width, 10_000)[1] for f in flowables)
 
 
+def _pair(label: str, value: str, *, bold: bool = True, wraps: bool = False) -> str:
+    """'Label: value' that never splits: no-break spaces inside, so a line can only break
+    between pairs ("MRN:" / "0012345" cannot happen). A name may wrap between its words."""
+    value = escape(value)
+    value = str(value) if wraps else str(value).replace(" ", NBSP)
+    value = f"<b>{value}</b>" if bold else value
+    label = str(escape(label)).replace(" ", NBSP)
+    return f"{label}:{NBSP}{value}" if label else value
+
+
 def _header_flowables(document: doc.Document, style: Styles) -> list[Flowable]:
-    """Clinic name and phones, then the patient's identifiers (escaped: they are data)."""
+    """The clinic's name and phones, then the patient's identifiers. Every value is
+    escaped (they are data) and kept whole, so a long clinic or patient name pushes whole
+    fields to the next line instead of leaving a dangling word."""
     head = document.header
     labels = document.labels
-    clinic = (
-        f"<b>{escape(head.clinic_name)}</b> · {escape(labels.get('clinic_phone', ''))} "
-        f"{escape(head.clinic_phone)} · {escape(labels.get('after_hours', ''))} "
-        f"{escape(head.after_hours_phone)}"
+    clinic = " · ".join(
+        (
+            f"<b>{escape(head.clinic_name)}</b>",
+            _pair(labels.get("clinic_phone", ""), head.clinic_phone, bold=False),
+            _pair(labels.get("after_hours", ""), head.after_hours_phone, bold=False),
+        )
     )
     lines = [Paragraph(clinic, style.header)]
     if head.patient_fields:
-        patient = "   ".join(
-            f"{escape(label)}: <b>{escape(value)}</b>" for label, value in head.patient_fields
-        )
-        lines.append(Paragraph(patient, style.header))
+        fields = [
+            _pair(label, value, wraps=index == 0)
+            for index, (label, value) in enumerate(head.patient_fields)
+        ]
+        lines.append(Paragraph("   ".join(fields), style.header))
     return lines
 
 
-def _canvas_class(document: doc.Document, style: Styles, header: list[Flowable]) -> type:
+def _canvas_class(
+    document: doc.Document, style: Styles, header: list[Flowable], mark: Flowable
+) -> type:
     """A canvas that holds pages back until the end, so each can say 'Page N of M'."""
 
     class NumberedCanvas(Canvas):
@@ -274,6 +308,7 @@ def _canvas_class(document: doc.Document, style: Styles, header: list[Flowable])
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 _decorate(self, document, style, header, number, total)
+                _draw_mark(self, mark, style)
                 super().showPage()
             super().save()
 
@@ -306,16 +341,59 @@ def _decorate(
     canvas.drawRightString(width - MARGIN, footer_y, page)
 
 
+def _mark_style(style: Styles, approved: bool) -> ParagraphStyle:
+    size = style.body.fontSize if not approved else max(style.footer_size, style.header.fontSize)
+    return ParagraphStyle(
+        "approval_mark",
+        parent=style.body,
+        fontName=fonts.REGULAR if approved else fonts.BOLD,
+        fontSize=size,
+        leading=size * 1.1,
+        alignment=1,
+        spaceAfter=0,
+        textColor=colors.black if approved else colors.white,
+        backColor=None if approved else colors.HexColor("#b00020"),
+        borderPadding=1,
+    )
+
+
+def _mark_flowable(approval: doc.Approval, style: Styles) -> Flowable:
+    """Whether the clinic approved this content, for every page: a draft in bold white on a
+    red band (cannot be missed, and wraps rather than runs off the page for a long clinic
+    name), an approval in plain type."""
+    return Paragraph(escape(approval.mark), _mark_style(style, approval.approved))
+
+
+def _draw_mark(canvas: Canvas, mark: Flowable, style: Styles) -> None:
+    width = canvas._pagesize[0] - 2 * MARGIN
+    mark.wrap(width, 10_000)
+    mark.drawOn(canvas, MARGIN, MARGIN + style.footer_size * 1.4)
+
+
 def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [_para(escape(document.title), style.title)]
     for section in document.sections:
-        story += _section(section, style, width)
+        flowables = _section(section, style, width)
+        if any(isinstance(b, doc.Signature) for b in section.blocks) and len(story) > 1:
+            flowables = [KeepTogether(_flat(story.pop()) + _flat_all(flowables))]
+        story += flowables
     return story
 
 
+def _flat(flowable: Flowable) -> list[Flowable]:
+    """A KeepTogether's content (ReportLab cannot size one nested in another)."""
+    return list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+
+
+def _flat_all(flowables: list[Flowable]) -> list[Flowable]:
+    return [part for flowable in flowables for part in _flat(flowable)]
+
+
 def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable]:
-    """A section's flowables. Boxes and signature lines are kept on one page, together with a
-    heading right above them and, for signatures, the statement being signed. Each is one flat
+    """A section's flowables (a signature's section also takes the block before it along, in
+    _story, so the signature never stands alone on a page). Boxes and signature lines are
+    kept on one page, together with a heading right above them and, for signatures, the
+    statement being signed. Each is one flat
     KeepTogether: ReportLab cannot size one nested in another (nor a heading's keepWithNext
     followed by one), which left headings alone at the foot of a page."""
     units: list[tuple[list[Flowable], bool]] = []  # (flowables, keep them on one page)
@@ -345,7 +423,8 @@ def _parts(block: doc.Block, style: Styles, width: float) -> tuple[list[Flowable
         return [_para(block.text, style.body)], False
     if isinstance(block, doc.Bullets):
         return [_para(item, style.bullet, "•") for item in block.items], False
-    return [_table(block, style, width)], False
+    # a table of up to MAX_TABLE_ROWS (10) rows, a diary or a log, is read whole: one page
+    return [_table(block, style, width)], True
 
 
 @lru_cache(maxsize=16)

@@ -1,0 +1,40 @@
+"""Keeps what a patient must read whole on one line: a phone number, a date with its weekday,
+a clock time and "Call 911".
+
+Applied at layout time, so no content file has to remember it: the spaces inside each such
+phrase become no-break spaces (ReportLab never wraps at U+00A0). The day and month names come
+from Babel for the sheet's language, so a new language needs no code here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from babel import Locale
+
+NBSP = "\u00a0"
+_PHONE = r"\(\d{3}\)\s\d{3}-\d{4}"
+_TIME = r"\d{1,2}:\d{2}(?:[\s\u202f](?:AM|PM|[ap]\.[\s\u202f]?m\.))?"
+_EMERGENCY = r"\b(?:[Cc]all|[Ll]lame al|[Mm]arque el|al)\s911\b"
+
+
+@lru_cache(maxsize=16)
+def _pattern(language: str) -> re.Pattern[str]:
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, TypeError, LookupError):
+        locale = Locale.parse("en")
+    days = "|".join(sorted(map(re.escape, locale.days["format"]["wide"].values()), key=len)[::-1])
+    months = "|".join(
+        sorted(map(re.escape, locale.months["format"]["wide"].values()), key=len)[::-1]
+    )
+    # "Saturday, November 21", "sábado, 21 de noviembre", with an optional ", 2026" / "de 2026"
+    day_month = rf"(?:(?:{days}),\s)?(?:(?:{months})\s\d{{1,2}}|\d{{1,2}}\sde\s(?:{months}))"
+    dated = rf"{day_month}(?:,?\s(?:de\s)?\d{{4}})?(?:\s(?:at|a\slas?)\s{_TIME})?"
+    return re.compile(rf"{_PHONE}|{dated}|{_TIME}|{_EMERGENCY}", re.IGNORECASE)
+
+
+def keep_whole(text: str, language: str) -> str:
+    """The text with the inside of every must-stay-whole phrase joined by no-break spaces."""
+    return _pattern(language).sub(lambda m: re.sub(r"[ \u202f]", NBSP, m.group(0)), text)
