@@ -46,6 +46,7 @@ from esi_docs.content.files import (
     load_recipe,
     load_section,
 )
+from esi_docs.content.labels import fill
 from esi_docs.content.sandbox import (
     RENDER_ERRORS,
     TemplateTimeout,
@@ -208,13 +209,16 @@ def approval_state(pack: LanguagePack, clinic: ClinicProfile) -> Approval:
     version = str(pack.meta.get("version") or "")
     approval = clinic.approval_for(pack.language, version)
     if approval is None:
-        mark = _label(pack, "draft_mark").format(clinic=clinic.name, version=version)
+        mark = fill(_label(pack, "draft_mark"), clinic=clinic.name, version=version)
         if "DRAFT" not in mark:  # the one word every reader, in any language, must see
             mark = f"DRAFT - {mark}"
         return Approval(False, version, mark)
     words = DateWords(pack.language, pack.short_date_format, pack.time_format)
-    mark = _label(pack, "approved_mark").format(
-        version=version, by=approval.approved_by, on=words.day(approval.approved_on)
+    mark = fill(
+        _label(pack, "approved_mark"),
+        version=version,
+        by=approval.approved_by,
+        on=words.day(approval.approved_on),
     )
     return Approval(True, version, mark, approval.approved_by, approval.approved_on.isoformat())
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from string import Formatter
 
 # Every gap a label or phrase may have, documented in docs/CONTENT_FORMAT.md.
-ALLOWED_FIELDS = frozenset({"page", "pages", "moment", "day", "date", "time"})
+ALLOWED_FIELDS = frozenset(
+    {"page", "pages", "moment", "day", "date", "time", "clinic", "version", "by", "on"}
+)
 
 
 def label_problem(text: str) -> str | None:
