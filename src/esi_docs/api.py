@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ class RenderRequest:
     paper: str = "letter"
     format: str = "pdf"
     templates: Path | None = None
+    # The day the sheet is given, for the checks against passed dates (None: today; a reprint
+    # gives the day of the original, so an old record is never refused for them).
+    today: date | None = None
 
     def effective(self) -> RenderRequest:
         """The request with the overrides applied to the patient: the one place they are."""
@@ -99,6 +103,7 @@ def render(request: RenderRequest, *, content: ContentLibrary | None = None) -> 
         request.clinic,
         language=request.language,
         large_print=request.large_print,
+        today=request.today,
     )
     data = lay_out(composed.document, request.format, paper=request.paper)
     return RenderedHandout(request, composed.document, data, composed.sources)

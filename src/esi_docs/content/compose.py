@@ -20,6 +20,8 @@ from typing import Any
 from jinja2 import UndefinedError
 from markupsafe import Markup
 
+from esi_docs import clock
+from esi_docs.content import blood_thinners
 from esi_docs.content.dates import DateWords, ProcedureDates
 from esi_docs.content.document import (
     Approval,
@@ -115,10 +117,11 @@ class ContentLibrary:
         *,
         language: str | None = None,
         large_print: bool | None = None,
+        today: date | None = None,
     ) -> Document:
         """Build the Document for one handout; raises ContentError on a content mistake."""
         return self.build(
-            handout, patient, clinic, language=language, large_print=large_print
+            handout, patient, clinic, language=language, large_print=large_print, today=today
         ).document
 
     def build(
@@ -129,12 +132,16 @@ class ContentLibrary:
         *,
         language: str | None = None,
         large_print: bool | None = None,
+        today: date | None = None,
     ) -> Composed:
-        """The Document and the content files it was made from (for the audit trail)."""
+        """The Document and the content files it was made from (for the audit trail).
+        `today` is the day the sheet is given (default: clock.today()); a reprint passes the
+        day it was first printed, so an old record is never refused for dates that passed."""
         recipe = self.recipe(handout)
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
-        _check_procedure_date(recipe, patient)
+        if patient is not None:
+            check_patient_for(recipe, patient, clinic, today or clock.today())
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
@@ -229,11 +236,27 @@ def library(templates: Path | None = None) -> ContentLibrary:
     return ContentLibrary(ContentPaths(templates))
 
 
-def _check_procedure_date(recipe: Recipe, patient: PatientOptions | None) -> None:
+def check_patient_for(
+    recipe: Recipe, patient: PatientOptions, clinic: ClinicProfile, today: date
+) -> None:
+    """What this handout needs of the patient beyond a valid patient file."""
+    _check_procedure_date(recipe, patient, today)
+    held_unsaid = patient.blood_thinner and patient.blood_thinner_held is None
+    if recipe.blood_thinners == "after" and held_unsaid:
+        text = (
+            "required when blood_thinner names a medicine: write all, none, or the names "
+            "of those stopped for this procedure"
+        )
+        raise InputError(Problem(field="blood_thinner_held", text=text, code="required"))
+    if recipe.blood_thinners == "before":
+        blood_thinners.check_not_passed(patient, clinic, today)
+
+
+def _check_procedure_date(recipe: Recipe, patient: PatientOptions, today: date) -> None:
     """A recipe may say its procedure must be done already (discharge) or still ahead."""
-    if patient is None or recipe.procedure_date == "any":
+    if recipe.procedure_date == "any":
         return
-    day, today = patient.procedure_date, date.today()
+    day = patient.procedure_date
     if recipe.procedure_date == "past_or_today" and day > today:
         text = (
             f"{day.isoformat()} is in the future; the {recipe.name} handout is for a procedure "
@@ -271,19 +294,21 @@ def _context(
     context: dict[str, Any] = {"clinic": clinic}
     if patient is not None:
         context |= patient.as_context()
-        context["dates"] = ProcedureDates(
+        protocol = clinic.protocol
+        dates = ProcedureDates(
             _date_words(pack),
             patient.procedure_date,
             procedure_time=patient.procedure_time,
             follow_up=patient.follow_up,
-            glucose_check_days=int(clinic.protocol["glucose_check_days"]),
+            glucose_check_days=int(protocol["glucose_check_days"]),
             arrival_time=patient.arrival_time,
-            arrive_minutes_early=int(clinic.protocol["arrive_minutes_early"]),
+            arrive_minutes_early=int(protocol["arrive_minutes_early"]),
+            discharge_time=patient.discharge_time,
+            minutes_to_leave=int(protocol["procedure_minutes"] + protocol["observation_minutes"]),
         )
-        # The clinic's hold rule for this patient's drug, or None (never a guessed number).
-        context["blood_thinner_hold"] = (
-            clinic.hold_for(patient.blood_thinner) if patient.blood_thinner else None
-        )
+        context["dates"] = dates
+        # What the clinic's table says for each medicine (never a guessed number).
+        context["medicines"] = blood_thinners.Medicines(blood_thinners.plan(patient, clinic, dates))
     return context
 
 

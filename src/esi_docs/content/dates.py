@@ -1,11 +1,14 @@
 """Calendar dates derived from the procedure date, written in the patient's language.
 
-Time-bound instructions print a real date ("through Tuesday, November 25"), not only "for 5
-days". When the procedure time is known, hour-based rules print an exact date and time. When it
-is not, the wording is chosen so it is true whatever time of day the procedure ended:
-- a restriction ("do not drive ...") runs *through* the day on which the period surely ends;
-- a permission ("you may restart ...") starts at the same time of day N days later when the
-  period is whole days, or else on the first day on which the period has surely ended.
+Time-bound instructions print a real date, not only "for 24 hours". Timed rules (driving, the
+adult who stays, soaking, lifting, restarting a blood thinner) count from when the patient
+left: the discharge time when the sheet has one, else the procedure time plus the clinic's
+procedure and observation minutes, else whole days. The end of a restriction and the start of
+the matching permission are the same moment, worded the same way in all three cases:
+- with a time: "until Tuesday, November 24 at 10:40 AM" / "on Tuesday, November 24 at 10:40 AM";
+- whole days without a time: "until Tuesday, November 24, at the time of day you left";
+- any other period without a time: "until Wednesday, November 25", the first day on which the
+  period has surely ended, however late the patient left.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from esi_docs.content.labels import fill
 
 DEFAULT_PHRASES = {
     "until_moment": "until {moment}",
-    "through_day": "through {day}",
+    "until_same_time": "until {day}, at the time of day you left the clinic",
+    "until_day": "until {day}",
     "on_moment": "on {moment}",
-    "on_same_time": "on {day}, at the same time of day as your injection",
+    "on_same_time": "on {day}, at the time of day you left the clinic",
     "on_day": "on {day}",
     "at": "{date} at {time}",
 }
@@ -71,10 +75,13 @@ class ProcedureDates:
         glucose_check_days: int = 0,
         arrival_time: time | None = None,
         arrive_minutes_early: int = 0,
+        discharge_time: time | None = None,
+        minutes_to_leave: int = 0,
     ):
         self._words = words
         self._date = procedure_date
         self._time = procedure_time
+        self._left = _left_at(procedure_date, procedure_time, discharge_time, minutes_to_leave)
         self.procedure = words.day(procedure_date)
         self.procedure_time = words.clock(procedure_time) if procedure_time else ""
         self.arrival = self._arrival(arrival_time, arrive_minutes_early)
@@ -121,20 +128,35 @@ class ProcedureDates:
         return self._words.day(self._date - timedelta(days=int(days)))
 
     def until(self, hours: float) -> str:
-        """The end of a restriction: "until Saturday, November 21 at 9:30 AM" or "through
-        Saturday, November 21" (the whole day, so it holds for a late procedure too)."""
-        if self._time is not None:
-            return self._words.phrase("until_moment", moment=self._moment_after(hours))
-        return self._words.phrase("through_day", day=self.after_days(math.ceil(hours / 24)))
+        """The end of a restriction `hours` after the patient left (see the module doc)."""
+        return self._after_leaving("until", hours)
 
     def starting(self, hours: float) -> str:
-        """The start of a permission: never earlier than `hours` after the procedure."""
-        if self._time is not None:
-            return self._words.phrase("on_moment", moment=self._moment_after(hours))
+        """The start of a permission `hours` after the patient left: the same moment as the
+        end of the restriction it lifts, never earlier."""
+        return self._after_leaving("on", hours)
+
+    def _after_leaving(self, kind: str, hours: float) -> str:
+        if self._left is not None:
+            moment = self._words.moment(self._left + timedelta(hours=hours))
+            return self._words.phrase(f"{kind}_moment", moment=moment)
         if hours % 24 == 0:
-            return self._words.phrase("on_same_time", day=self.after_days(int(hours // 24)))
-        return self._words.phrase("on_day", day=self.after_days(math.ceil(hours / 24) + 1))
+            return self._words.phrase(f"{kind}_same_time", day=self.after_days(int(hours // 24)))
+        # Left as late as 23:59: the period has surely ended by the next midnight.
+        return self._words.phrase(f"{kind}_day", day=self.after_days(math.ceil(hours / 24) + 1))
 
     def _moment_after(self, hours: float) -> str:
         start = datetime.combine(self._date, self._time or time())
         return self._words.moment(start + timedelta(hours=hours))
+
+
+def _left_at(
+    day: date, procedure_time: time | None, discharge_time: time | None, minutes: int
+) -> datetime | None:
+    """When the patient left: the discharge time, else the procedure time plus the clinic's
+    minutes for the shot and the watch after it, else unknown (None)."""
+    if discharge_time is not None:
+        return datetime.combine(day, discharge_time)
+    if procedure_time is not None:
+        return datetime.combine(day, procedure_time) + timedelta(minutes=minutes)
+    return None

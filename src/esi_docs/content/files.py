@@ -115,6 +115,9 @@ class Recipe:
     source: ContentSource
     # "past_or_today" (discharge), "today_or_future" (a letter before the procedure) or "any"
     procedure_date: str = "any"
+    # Which blood-thinner plan it prints: "before" (stop dates: refused once passed), "after"
+    # (restart or keep taking: needs blood_thinner_held) or "none".
+    blood_thinners: str = "none"
 
     @property
     def digest(self) -> str:
@@ -122,6 +125,7 @@ class Recipe:
 
 
 PROCEDURE_DATE_RULES = ("any", "past_or_today", "today_or_future")
+BLOOD_THINNER_PLANS = ("none", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -193,10 +197,8 @@ def _condition(source: Any, where: Place) -> Condition | None:
 def load_recipe(path: Traversable, name: str) -> Recipe:
     data, file, source = _read(path)
     sections = _require(data, "sections", file, list)
-    rule = str(data.get("procedure_date", "any"))
-    if rule not in PROCEDURE_DATE_RULES:
-        allowed = ", ".join(PROCEDURE_DATE_RULES)
-        raise Place(file, None, "procedure_date").error(f"'{rule}' is not one of {allowed}")
+    rule = _one_of(data, "procedure_date", PROCEDURE_DATE_RULES, file)
+    plan = _one_of(data, "blood_thinners", BLOOD_THINNER_PLANS, file)
     return Recipe(
         name=name,
         file=file,
@@ -206,7 +208,16 @@ def load_recipe(path: Traversable, name: str) -> Recipe:
         sections=tuple(str(s) for s in sections),
         source=source,
         procedure_date=rule,
+        blood_thinners=plan,
     )
+
+
+def _one_of(data: dict, key: str, allowed: tuple[str, ...], file: str) -> str:
+    """A recipe setting that takes one of a few words; the first is the default."""
+    value = str(data.get(key, allowed[0]))
+    if value not in allowed:
+        raise Place(file, None, key).error(f"'{value}' is not one of {', '.join(allowed)}")
+    return value
 
 
 def load_language(path: Traversable, language: str) -> LanguagePack:

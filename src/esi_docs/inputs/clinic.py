@@ -18,7 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from esi_docs import clock
 from esi_docs.errors import Problems
+from esi_docs.inputs import medicines
 from esi_docs.inputs import values as parse
 from esi_docs.inputs.yamlio import load_data_file, parse_yaml
 
@@ -54,6 +56,10 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "glucose_check_days": ProtocolRule(1, 30),
     "glucose_call_mg_dl": ProtocolRule(150, 600),
     "blood_thinner_restart_hours": _HOURS,
+    # issue 12: the time basis of timed rules, and blood thinners the hold table does not list
+    "procedure_minutes": ProtocolRule(5, 120),
+    "observation_minutes": ProtocolRule(10, 240),
+    "unlisted_blood_thinner_call_days": ProtocolRule(1, 30),
     # Before the procedure (the pre-procedure letter)
     "fasting_hours": ProtocolRule(0, 12),
     "sedation_fasting_hours": ProtocolRule(0, 12),
@@ -74,26 +80,44 @@ DESKS = "desk_printers"  # issue 15: {desk name: CUPS printer}; a nurse picks th
 _DESK_LIMIT = 40
 _DESKS_MAX = 50
 _QUEUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,126}$")  # a CUPS queue name
-_HOLD_DAYS = ProtocolRule(1, 30)
+_HOLD_DAYS = ProtocolRule(0, 30)  # 0: keep taking it (aspirin for a heart stent, fish oil)
 _HOLD_NAMES_LIMIT = 12
+_HOLD_KEYS = ("drug", "names", "days", "restart_hours", "over_the_counter", "inr_check_days")
 
 
 @dataclass(frozen=True)
 class HoldRule:
-    """One row of the clinic's blood-thinner hold table: stop `days` days before."""
+    """One row of the clinic's blood-thinner hold table: stop `days` days before (0: keep
+    taking it), start again `restart_hours` after (None: the protocol's general value)."""
 
     drug: str
     names: tuple[str, ...]  # brand and generic names it is known by, as the clinic wrote them
     days: int
+    restart_hours: int | None = None
+    over_the_counter: bool = False  # no prescriber to ask: the patient asks us
+    inr_check_days: int | None = (
+        None  # warfarin: INR blood test this many days before (0: on the day)
+    )
 
     def matches(self, written: str) -> bool:
         """True when the patient's drug, as written, is this drug (case and spaces ignored)."""
-        key = _drug_key(written)
-        return bool(key) and key in {_drug_key(n) for n in (self.drug, *self.names)}
+        key = medicines.key(written)
+        return bool(key) and key in {medicines.key(n) for n in (self.drug, *self.names)}
 
-
-def _drug_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    def as_data(self) -> dict[str, Any]:
+        """The row as a clinic file writes it (strings); optional keys only when set."""
+        data: dict[str, Any] = {
+            "drug": self.drug,
+            "names": list(self.names),
+            "days": str(self.days),
+        }
+        if self.restart_hours is not None:
+            data["restart_hours"] = str(self.restart_hours)
+        if self.over_the_counter:
+            data["over_the_counter"] = "true"
+        if self.inr_check_days is not None:
+            data["inr_check_days"] = str(self.inr_check_days)
+        return data
 
 
 # How often the clinic re-reviews its handout wording (esi-docs lint warns after that). Not a
@@ -150,10 +174,7 @@ class ClinicProfile:
             REVIEW_KEY: str(self.content_review_months),
             DESKS: dict(self.desk_printers),
             "protocol": {key: _as_written(value) for key, value in self.protocol.items()},
-            HOLD_TABLE: [
-                {"drug": rule.drug, "names": list(rule.names), "days": str(rule.days)}
-                for rule in self.blood_thinner_hold
-            ],
+            HOLD_TABLE: [rule.as_data() for rule in self.blood_thinner_hold],
             APPROVAL_KEY: {
                 lang: {
                     "version": a.version,
@@ -299,7 +320,7 @@ def _approval(entry: Mapping, where: str, problems: Problems) -> ContentApproval
             problems.add(f"{where}.{key}", str(exc))
     if len(parsed) < len(checks):
         return None
-    if parsed["approved_on"] > date.today():
+    if parsed["approved_on"] > clock.today():
         problems.add(f"{where}.approved_on", "is in the future; give the day it was approved")
         return None
     return ContentApproval(**parsed)
@@ -374,9 +395,9 @@ def _hold_table(given: Any, problems: Problems) -> tuple[HoldRule, ...]:
     seen: set[str] = set()
     for n, rule in enumerate(rules):
         for name in (rule.drug, *rule.names) if rule else ():
-            if _drug_key(name) in seen:
+            if medicines.key(name) in seen:
                 problems.add(f"{HOLD_TABLE}[{n}]", f"'{name}' is listed under two drugs")
-            seen.add(_drug_key(name))
+            seen.add(medicines.key(name))
     return tuple(rule for rule in rules if rule is not None)
 
 
@@ -385,8 +406,8 @@ def _hold_rule(row: Any, where: str, problems: Problems) -> HoldRule | None:
         problems.add(where, "must be a mapping with drug, names and days")
         return None
     for key in row:
-        if key not in ("drug", "names", "days"):
-            problems.add(f"{where}.{key}", "unknown key; allowed are drug, names, days")
+        if key not in _HOLD_KEYS:
+            problems.add(f"{where}.{key}", f"unknown key; allowed are {', '.join(_HOLD_KEYS)}")
     names = row.get("names") or []
     if not isinstance(names, list) or len(names) > _HOLD_NAMES_LIMIT:
         problems.add(f"{where}.names", f"must be a list of up to {_HOLD_NAMES_LIMIT} names")
@@ -395,13 +416,16 @@ def _hold_rule(row: Any, where: str, problems: Problems) -> HoldRule | None:
     checks = {
         "drug": lambda: parse.as_required_text(row.get("drug", ""), max_length=_TEXT_LIMIT),
         "names": lambda: tuple(parse.as_required_text(n, max_length=_TEXT_LIMIT) for n in names),
-        "days": lambda: parse.as_number(
-            row.get("days", ""),
-            minimum=_HOLD_DAYS.minimum,
-            maximum=_HOLD_DAYS.maximum,
-            integer=True,
+        "days": lambda: int(
+            parse.as_number(
+                row.get("days", ""),
+                minimum=_HOLD_DAYS.minimum,
+                maximum=_HOLD_DAYS.maximum,
+                integer=True,
+            )
         ),
     }
+    checks.update(_optional_hold_checks(row))
     for key, check in checks.items():
         try:
             parsed[key] = check()
@@ -409,7 +433,23 @@ def _hold_rule(row: Any, where: str, problems: Problems) -> HoldRule | None:
             problems.add(f"{where}.{key}", str(exc))
     if len(parsed) < len(checks):
         return None
-    return HoldRule(parsed["drug"], parsed["names"], int(parsed["days"]))
+    return HoldRule(**parsed)
+
+
+def _optional_hold_checks(row: Mapping) -> dict[str, Any]:
+    """The hold row's optional keys, each checked only when the clinic wrote it."""
+    checks: dict[str, Any] = {}
+    if row.get("restart_hours") not in (None, ""):
+        checks["restart_hours"] = lambda: int(
+            parse.as_number(row["restart_hours"], minimum=0, maximum=336, integer=True)
+        )
+    if row.get("over_the_counter") not in (None, ""):
+        checks["over_the_counter"] = lambda: parse.as_flag(row["over_the_counter"])
+    if row.get("inr_check_days") not in (None, ""):
+        checks["inr_check_days"] = lambda: int(
+            parse.as_number(row["inr_check_days"], minimum=0, maximum=14, integer=True)
+        )
+    return checks
 
 
 def load_clinic(path: str | Path | None) -> ClinicProfile:

@@ -12,7 +12,9 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from esi_docs import clock
 from esi_docs.errors import InputError, Problems
+from esi_docs.inputs import medicines, spine
 from esi_docs.inputs import values as parse
 from esi_docs.inputs.yamlio import load_data_file
 
@@ -37,19 +39,30 @@ class PatientOptions:
     region: str
     diabetic: bool
     sedation: bool
-    blood_thinner: str  # the drug name as written; "" when the patient takes none
+    blood_thinner: tuple[str, ...]  # the names as written; () when the patient takes none
+    # Which of them were stopped for this procedure (a subset of blood_thinner); None when
+    # not said. The discharge sheet requires it whenever a blood thinner is named.
+    blood_thinner_held: tuple[str, ...] | None = None
     physician: str = ""
-    level: str = ""
+    level: str = ""  # one or several levels of the region, e.g. "L4-L5, L5-S1"
     side: str = ""
+    contrast: bool = True  # X-ray dye was used (false: e.g. after a contrast allergy)
+    local_anesthetic: bool = True  # a numbing medicine went in with the steroid
     follow_up: date | None = None
     procedure_time: time | None = None
     arrival_time: time | None = None  # when to arrive (pre-procedure letter); HH:MM
+    discharge_time: time | None = None  # when the patient left; timed rules count from it
     language: str = "en"
     large_print: bool = False
 
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The level(s) as a list: one level reads "level", several read "levels"."""
+        return tuple(part.strip() for part in self.level.split(",")) if self.level else ()
+
     def as_context(self) -> dict[str, Any]:
         """The names templates and `when:` conditions see."""
-        return asdict(self)
+        return asdict(self) | {"levels": self.levels}
 
     def to_mapping(self) -> dict[str, Any]:
         """The patient file's mapping: its keys, each value in the text form the file takes
@@ -60,7 +73,11 @@ class PatientOptions:
             text = _as_text(getattr(self, item.name))
             if text is not None:
                 values[item.name] = text
-        values["blood_thinner"] = self.blood_thinner or NO_BLOOD_THINNER
+        values["blood_thinner"] = list(self.blood_thinner) or NO_BLOOD_THINNER
+        if self.blood_thinner_held is not None:
+            values["blood_thinner_held"] = medicines.held_as_written(
+                self.blood_thinner, self.blood_thinner_held
+            )
         return values
 
 
@@ -89,11 +106,6 @@ def _text(limit: int, *, required: bool) -> Callable[[Any], str]:
     return lambda value: parse.as_text(value, max_length=limit)
 
 
-def _blood_thinner(value: Any) -> str:
-    drug = parse.as_required_text(value, max_length=SHORT_LIMIT)
-    return "" if drug.lower() == NO_BLOOD_THINNER else drug
-
-
 def _optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if isinstance(value, str) and not value.strip() else parser(value)
 
@@ -118,13 +130,18 @@ FIELD_PARSERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "region": (_choice(REGIONS), True),
     "diabetic": (parse.as_flag, True),
     "sedation": (parse.as_flag, True),
-    "blood_thinner": (_blood_thinner, True),
+    "blood_thinner": (medicines.parse_names, True),
+    # What was written (all, none or names); checked against blood_thinner in _check_medicines.
+    "blood_thinner_held": (_optional(medicines.parse_held), False),
     "physician": (_text(NAME_LIMIT, required=False), False),
     "level": (_text(SHORT_LIMIT, required=False), False),
     "side": (_optional(_choice(SIDES)), False),
+    "contrast": (parse.as_flag, False),
+    "local_anesthetic": (parse.as_flag, False),
     "follow_up": (_optional(parse.as_date), False),
     "procedure_time": (_optional(parse.as_time), False),
     "arrival_time": (_optional(parse.as_time), False),
+    "discharge_time": (_optional(parse.as_time), False),
     "language": (parse.as_language, False),
     "large_print": (parse.as_flag, False),
 }
@@ -157,14 +174,46 @@ def parse_patient(data: Any, source: str) -> PatientOptions:
         if parsed is not None:
             values[key] = parsed
     _check_dates(values, problems)
+    _check_procedure(values, problems)
+    _check_medicines(values, problems)
     problems.raise_if_any()
     return PatientOptions(**values)
+
+
+def _check_procedure(values: dict[str, Any], problems: Problems) -> None:
+    """A procedure that cannot have happened (caudal in the neck, a lumbar level in the neck)
+    is a typing mistake: refused, naming each field involved."""
+    approach, region = values.get("approach"), values.get("region")
+    if approach and region:
+        why = spine.approach_problem(approach, region)
+        if why:
+            problems.add("approach", why, code="contradiction")
+            problems.add(
+                "region", f"{region} does not go with approach {approach}", code="contradiction"
+            )
+    if region and values.get("level"):
+        try:
+            values["level"] = ", ".join(spine.parse_levels(values["level"], region))
+        except spine.LevelError as exc:
+            problems.add("level", str(exc), code="contradiction")
+
+
+def _check_medicines(values: dict[str, Any], problems: Problems) -> None:
+    """blood_thinner_held names only drugs in blood_thinner: 'all', 'none' or which ones."""
+    if "blood_thinner_held" not in values or "blood_thinner" not in values:
+        return
+    try:
+        values["blood_thinner_held"] = medicines.resolve_held(
+            values["blood_thinner"], values["blood_thinner_held"]
+        )
+    except parse.FieldError as exc:
+        problems.add("blood_thinner_held", str(exc), code=exc.code)
 
 
 def _check_dates(values: dict[str, Any], problems: Problems) -> None:
     """Dates that cannot all be true together are a typing mistake, not something to print."""
     dob, procedure = values.get("dob"), values.get("procedure_date")
-    if dob and dob > date.today():
+    if dob and dob > clock.today():
         problems.add("dob", "is in the future", code="future")
     if dob and procedure:
         if dob > procedure:
@@ -177,6 +226,9 @@ def _check_dates(values: dict[str, Any], problems: Problems) -> None:
     arrival, start = values.get("arrival_time"), values.get("procedure_time")
     if arrival and start and arrival > start:
         problems.add("arrival_time", "is after the procedure_time", code="contradiction")
+    left = values.get("discharge_time")
+    if left and start and left < start:
+        problems.add("discharge_time", "is before the procedure_time", code="contradiction")
 
 
 def apply_overrides(patient: PatientOptions, overrides: Mapping[str, Any]) -> PatientOptions:

@@ -10,6 +10,7 @@ files are composed from memory.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 
 from esi_docs.api import RenderedHandout, RenderRequest, render
 from esi_docs.content.compose import ContentLibrary
@@ -56,8 +57,18 @@ def _render(record: StoredRender, content: ContentLibrary) -> RenderedHandout:
         large_print=options.get("large_print"),
         paper=options.get("paper", "letter"),
         format=options.get("format", "pdf"),
+        today=_printed_on(record),
     )
     return render(request, content=content)
+
+
+def _printed_on(record: StoredRender) -> date | None:
+    """The day the record was printed: its checks against passed dates are those of that day
+    (a letter reprinted after its procedure is what the patient was given, not an error)."""
+    try:
+        return datetime.fromisoformat(record.created_at).astimezone().date()
+    except ValueError:
+        return None
 
 
 def _recorded_content(log: AuditLog, record: StoredRender) -> ContentLibrary:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from esi_docs import __version__
+from esi_docs import __version__, clock
 from esi_docs.api import RenderedHandout, RenderRequest
 from esi_docs.api import render as render_request
 from esi_docs.content.compose import library
@@ -160,7 +159,7 @@ def _desk_context() -> dict[str, Any] | None:
 def _routes(app: Flask) -> None:
     @app.get("/")
     def form() -> tuple[str, int]:
-        return _form_page(forms.Submission(forms.initial_values(date.today().isoformat())))
+        return _form_page(forms.Submission(forms.initial_values(clock.today().isoformat())))
 
     @app.post("/sheet")
     def sheet() -> Response | tuple[str, int]:

@@ -8,12 +8,12 @@ account as operator.
 
 from __future__ import annotations
 
-from datetime import date
 from importlib import resources
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, render_template, request, session
 
+from esi_docs import clock
 from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.yamlio import parse_yaml
 from esi_docs.web import auth
@@ -106,6 +106,6 @@ def _example_patient() -> dict[str, str]:
     """The packaged example patient, treated today (so every handout's dates are current)."""
     text = (resources.files("esi_docs") / "data" / "patient.yaml").read_text(encoding="utf-8")
     values = dict(parse_yaml(text, "example patient", strings_only=True))
-    values["procedure_date"] = date.today().isoformat()
+    values["procedure_date"] = clock.today().isoformat()
     values.pop("follow_up", None)
     return values
