@@ -26,6 +26,13 @@ TYPICAL = {
 }
 
 
+# The day the tests run "on" (ESI_DOCS_TODAY), so no test depends on the calendar: discharge
+# sheets are given on the typical procedure day; letters two weeks before it, when every
+# packaged stop date (at most 8 days before) is still ahead.
+DISCHARGE_DAY = "2026-11-20"
+LETTER_DAY = "2026-11-06"
+
+
 def pdf_pages(data: bytes) -> list[str]:
     """The extracted text of each page, whitespace folded, as a reader would copy it."""
     reader = PdfReader(io.BytesIO(data))
@@ -47,6 +54,20 @@ def private_audit_db(tmp_path_factory, monkeypatch) -> Path:
     path = tmp_path_factory.mktemp("audit") / "audit.sqlite3"
     monkeypatch.setenv("ESI_DOCS_AUDIT_DB", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch) -> str:
+    """Every test runs on the typical procedure day unless it says otherwise."""
+    monkeypatch.setenv("ESI_DOCS_TODAY", DISCHARGE_DAY)
+    return DISCHARGE_DAY
+
+
+@pytest.fixture
+def letter_day(monkeypatch) -> str:
+    """For tests of the pre-procedure letter: two weeks before the typical procedure."""
+    monkeypatch.setenv("ESI_DOCS_TODAY", LETTER_DAY)
+    return LETTER_DAY
 
 
 @pytest.fixture

@@ -15,31 +15,55 @@ FRIDAY = date(2026, 11, 20)
 @pytest.mark.parametrize(
     ("hours", "expected"),
     [
-        (24, "through Saturday, November 21"),
-        (12, "through Saturday, November 21"),
-        (48, "through Sunday, November 22"),
-        (0, "through Friday, November 20"),
+        (24, "until Saturday, November 21, at the time of day you left the clinic"),
+        (48, "until Sunday, November 22, at the time of day you left the clinic"),
+        # not whole days: the first day on which it has surely ended, however late they left
+        (12, "until Sunday, November 22"),
+        (30, "until Monday, November 23"),
     ],
 )
-def test_until_without_time_covers_the_whole_day(hours, expected):
+def test_until_without_any_time_is_never_early(hours, expected):
     assert ProcedureDates(EN, FRIDAY).until(hours) == expected
 
 
-def test_until_with_time_is_exact():
-    dates = ProcedureDates(EN, FRIDAY, procedure_time=time(15, 45))
-    assert dates.until(12) == "until Saturday, November 21 at 3:45 AM"
+def test_until_counts_from_the_procedure_time_plus_the_clinics_minutes():
+    dates = ProcedureDates(EN, FRIDAY, procedure_time=time(15, 45), minutes_to_leave=70)
+    assert dates.until(12) == "until Saturday, November 21 at 4:55 AM"
+
+
+def test_the_discharge_time_wins_over_the_procedure_time():
+    dates = ProcedureDates(
+        EN, FRIDAY, procedure_time=time(9, 30), discharge_time=time(13, 5), minutes_to_leave=70
+    )
+    assert dates.until(24) == "until Saturday, November 21 at 1:05 PM"
+    assert dates.starting(24) == "on Saturday, November 21 at 1:05 PM"
 
 
 @pytest.mark.parametrize(
     ("hours", "expected"),
     [
-        (24, "on Saturday, November 21, at the same time of day as your injection"),
+        (24, "on Saturday, November 21, at the time of day you left the clinic"),
         (12, "on Sunday, November 22"),
-        (72, "on Monday, November 23, at the same time of day as your injection"),
+        (72, "on Monday, November 23, at the time of day you left the clinic"),
     ],
 )
 def test_starting_without_time_is_never_early(hours, expected):
     assert ProcedureDates(EN, FRIDAY).starting(hours) == expected
+
+
+@pytest.mark.parametrize("hours", [12, 24, 30, 48])
+@pytest.mark.parametrize(
+    "times",
+    [{}, {"procedure_time": time(9, 30)}, {"discharge_time": time(16, 20)}],
+    ids=["days", "procedure", "discharge"],
+)
+def test_a_restriction_ends_when_its_permission_starts_in_all_three_cases(hours, times):
+    """ "Do not drive until X" and "you may restart on X" name the same moment, with the same
+    meaning whether the sheet knows the discharge time, the procedure time or neither."""
+    dates = ProcedureDates(EN, FRIDAY, minutes_to_leave=70, **times)
+    ends, starts = dates.until(hours), dates.starting(hours)
+    assert ends.removeprefix("until ") == starts.removeprefix("on ")
+    assert "through" not in ends
 
 
 def test_glucose_window_and_days():

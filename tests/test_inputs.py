@@ -48,12 +48,12 @@ def test_yaml_error_never_quotes_the_content():
 def test_patient_values_exact(typical):
     patient = parse_patient(typical | {"blood_thinner": "Eliquis", "level": "L5-S1"}, "p")
     assert patient.mrn == "0012345"
-    assert patient.blood_thinner == "Eliquis"
+    assert patient.blood_thinner == ("Eliquis",)
     assert patient.level == "L5-S1"
 
 
 def test_blood_thinner_none_means_no_drug(typical):
-    assert parse_patient(typical | {"blood_thinner": "None"}, "p").blood_thinner == ""
+    assert parse_patient(typical | {"blood_thinner": "None"}, "p").blood_thinner == ()
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_blood_thinner_none_means_no_drug(typical):
         ("sedation", "maybe", "'maybe' is not one of true, false"),
         ("dob", "04/12/1961", "'04/12/1961' is not a date written as YYYY-MM-DD"),
         ("procedure_date", "2026-02-30", "'2026-02-30' is not a real calendar date"),
-        ("blood_thinner", "", "required, and it is blank"),
+        ("blood_thinner", "", "has a blank name; write the medicine's name, or none"),
         ("side", "up", "'up' is not one of left, right, both"),
         (
             "procedure_time",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from esi_docs.content import document as doc
 from esi_docs.errors import ContentError, RenderError
 from esi_docs.render import fonts
 from esi_docs.render.pdf import column_widths
-from tests.conftest import TYPICAL, pdf_pages, pdf_text
+from tests.conftest import LETTER_DAY, TYPICAL, pdf_pages, pdf_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SECTION_FILES = sorted(p.name for p in (TEMPLATES / "en").glob("*.yaml"))
@@ -72,7 +73,7 @@ def test_spanish_sheet_dates_labels_and_headings():
         "Las 3 cosas más importantes",
         "Qué se hizo hoy",
         "Cuándo pedir ayuda",
-        "No maneje hasta el sábado, 21 de noviembre a las 9:30",
+        "No maneje hasta el sábado, 21 de noviembre a las 10:40",  # 9:30 + 30 + 40 minutes
         "Procedimiento: viernes, 20 de noviembre",
         "Fecha de nacimiento: 12 de abril de 1961",
         "Firma del paciente",
@@ -84,9 +85,13 @@ def test_spanish_sheet_dates_labels_and_headings():
         assert english not in text
 
 
-def test_whole_day_phrase_in_spanish_says_inclusive():
+def test_whole_day_phrase_in_spanish_counts_from_when_the_patient_left():
     text = pdf_text(render_handout("discharge", TYPICAL, language="es").pdf)
-    assert "No maneje hasta el sábado, 21 de noviembre inclusive." in text
+    assert (
+        "No maneje hasta el sábado, 21 de noviembre, a la hora del día en que salió de la clínica."
+        in text
+    )
+    assert "inclusive" not in text
 
 
 def override(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -166,8 +171,10 @@ def body_sizes(pdf: bytes) -> set[float]:
     ],
 )
 def test_large_print_is_18_pt_or_more_and_grows_the_page_count(handout, patient, language):
-    large = render_handout(handout, patient, language=language, large_print=True).pdf
-    normal = render_handout(handout, patient, language=language, large_print=False).pdf
+    # a letter is printed before its stop dates; the other handouts on the procedure day
+    day = date.fromisoformat(LETTER_DAY) if handout == "pre-procedure" else None
+    large = render_handout(handout, patient, language=language, large_print=True, today=day).pdf
+    normal = render_handout(handout, patient, language=language, large_print=False, today=day).pdf
     assert min(body_sizes(large)) >= 18
     assert min(body_sizes(normal)) >= 12
     assert len(pdf_pages(large)) > len(pdf_pages(normal))
@@ -226,4 +233,4 @@ def test_spanish_one_oclock_takes_the_singular_article():
     text = pdf_text(render_handout("pre-procedure", patient, language="es").pdf)
     # 8 hours of fasting before 9:30: "a la 1:30", never "a las 1:30"
     assert "antes del viernes, 20 de noviembre a la 1:30 a. m." in text
-    assert "hasta el sábado, 21 de noviembre a las 9:30" in text
+    assert "hasta el sábado, 21 de noviembre a las 10:40" in text  # 24 h after leaving

@@ -9,10 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esi_docs import clock
 from esi_docs.api import RenderRequest, render
 from esi_docs.content.compose import content_hash
 from esi_docs.content.search_path import packaged_folder
+from esi_docs.inputs.medicines import NOT_NAMES
 from esi_docs.inputs.patient import APPROACHES, REGIONS, SIDES, PatientOptions, parse_patient
+from esi_docs.inputs.spine import LEVELS
 from esi_docs.records.audit import AuditLog
 from esi_docs.records.reprint import reprint
 from tests.conftest import TYPICAL, write_yaml
@@ -23,31 +26,57 @@ _TEXT = st.text(
     max_size=30,
 )
 _TIMES = st.times().map(lambda t: time(t.hour, t.minute))
+_DRUG = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12).filter(
+    lambda name: name not in NOT_NAMES
+)
+
+
+@st.composite
+def medicines(draw: st.DrawFn) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """Several blood thinners (distinct names), and which were held: all, none, some or unsaid."""
+    names = tuple(draw(st.lists(_DRUG, max_size=3, unique=True)))
+    if not names:
+        return (), None
+    held = draw(st.none() | st.lists(st.sampled_from(names), unique=True))
+    return names, None if held is None else tuple(n for n in names if n in held)
+
+
+@st.composite
+def procedures(draw: st.DrawFn) -> dict:
+    """Approach, region and levels that can happen together (caudal only in the low back)."""
+    approach = draw(st.sampled_from(APPROACHES))
+    region = "lumbar" if approach == "caudal" else draw(st.sampled_from(REGIONS))
+    levels = draw(st.lists(st.sampled_from(LEVELS[region]), max_size=3, unique=True))
+    return {"approach": approach, "region": region, "level": ", ".join(levels)}
 
 
 @st.composite
 def patients(draw: st.DrawFn) -> PatientOptions:
     """Any valid patient, optional fields set or not."""
-    today = date.today()
+    today = clock.today()
     procedure = draw(st.dates(today - timedelta(days=3650), today + timedelta(days=365)))
     oldest = max(procedure - timedelta(days=365 * 110), date(1900, 1, 1))
     dob = draw(st.dates(oldest, min(procedure, today)))
     maybe = lambda strategy: draw(st.none() | strategy)  # noqa: E731
     start = maybe(_TIMES)
     arrival = maybe(st.times(max_value=start) if start else _TIMES)
+    left = maybe(st.times(min_value=start) if start else _TIMES)
+    drugs, held = draw(medicines())
     return PatientOptions(
         name=draw(_TEXT),
         dob=dob,
         mrn=draw(_TEXT),
         procedure_date=procedure,
-        approach=draw(st.sampled_from(APPROACHES)),
-        region=draw(st.sampled_from(REGIONS)),
+        **draw(procedures()),
         diabetic=draw(st.booleans()),
         sedation=draw(st.booleans()),
-        blood_thinner=draw(st.just("") | _TEXT),
+        blood_thinner=drugs,
+        blood_thinner_held=held,
         physician=draw(st.just("") | _TEXT),
-        level=draw(st.just("") | _TEXT),
         side=draw(st.just("") | st.sampled_from(SIDES)),
+        contrast=draw(st.booleans()),
+        local_anesthetic=draw(st.booleans()),
+        discharge_time=left.replace(second=0, microsecond=0) if left else None,
         follow_up=maybe(st.dates(procedure, procedure + timedelta(days=120))),
         procedure_time=start,
         arrival_time=arrival.replace(second=0, microsecond=0) if arrival else None,
@@ -72,7 +101,11 @@ EVERY_OPTION = TYPICAL | {
     "arrival_time": "09:00",
     "diabetic": "true",
     "sedation": "true",
-    "blood_thinner": "Eliquis",
+    "blood_thinner": ["Eliquis", "aspirin"],
+    "blood_thinner_held": ["Eliquis"],
+    "contrast": "false",
+    "local_anesthetic": "false",
+    "discharge_time": "10:45",
     "large_print": "true",
 }
 
@@ -82,7 +115,7 @@ def test_reprint_of_every_handout_with_every_option_gives_the_same_bytes(
     run_cli, tmp_path, private_audit_db, handout
 ):
     """arrival_time was once lost on the way into the audit record (reprint exited 2)."""
-    day = date.today() + timedelta(days=3 if handout == "pre-procedure" else -1)
+    day = clock.today() + timedelta(days=10 if handout == "pre-procedure" else -1)
     patient = EVERY_OPTION | {
         "procedure_date": day.isoformat(),
         "follow_up": str(day + timedelta(14)),

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from esi_docs import clock
 from esi_docs.content.compose import ContentLibrary, library
 from esi_docs.content.document import Document
 from esi_docs.content.files import ContentSource
@@ -62,6 +63,7 @@ class RenderRequest:
             "language": self.language,
             "large_print": self.large_print,
             "templates": str(self.templates) if self.templates else None,
+            "today": self.today.isoformat() if self.today else None,
         }
 
 
@@ -96,6 +98,9 @@ def render(request: RenderRequest, *, content: ContentLibrary | None = None) -> 
     """Validate the request, compose the Document and lay it out. `content` replaces the
     request's search path (a reprint composes from the recorded files alone)."""
     _check(request)
+    # The day it is given, fixed once: the audit record keeps it, so a reprint checks passed
+    # dates against the day of the original, whatever the calendar says now.
+    request = replace(request, today=request.today or clock.today())
     effective = request.effective()
     composed = (content or library(request.templates)).build(
         request.handout,
@@ -133,6 +138,7 @@ def compose_handout(
     templates: Path | None = None,
     language: str | None = None,
     large_print: bool | None = None,
+    today: date | None = None,
 ) -> Document:
     """Validate the inputs and build the Document (no PDF): for previews, lint and tests."""
     request = RenderRequest(
@@ -144,7 +150,12 @@ def compose_handout(
         templates=templates,
     ).effective()
     return library(templates).compose(
-        handout, request.patient, request.clinic, language=language, large_print=large_print
+        handout,
+        request.patient,
+        request.clinic,
+        language=language,
+        large_print=large_print,
+        today=today,
     )
 
 
@@ -157,6 +168,7 @@ def render_handout(
     paper: str = "letter",
     language: str | None = None,
     large_print: bool | None = None,
+    today: date | None = None,
 ) -> RenderedHandout:
     """Render one handout to PDF bytes (a thin wrapper over `render`)."""
     return render(
@@ -168,6 +180,7 @@ def render_handout(
             large_print=large_print,
             paper=paper,
             templates=templates,
+            today=today,
         )
     )
 

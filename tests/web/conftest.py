@@ -24,6 +24,7 @@ FILLED = {
     "diabetic": "true",
     "sedation": "false",
     "blood_thinner": "Eliquis",
+    "blood_thinner_held": "all",
     "language": "en",
     "handout": "discharge",
     "operator": "Nurse Joy",

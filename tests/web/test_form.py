@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from esi_docs import clock
 from esi_docs.api import RenderedHandout
 from esi_docs.content.search_path import ContentPaths
 from esi_docs.errors import InputError
@@ -22,9 +21,11 @@ def test_fresh_form_has_patient_file_keys_and_only_safe_defaults(client):
     names = {el["name"] for el in form.find_all(["input", "select"])}
     assert set(forms.PATIENT_FIELDS) <= names
     assert soup.find(id="name").has_attr("autofocus")
-    assert soup.find(id="procedure_date")["value"] == date.today().isoformat()
-    # Required clinical choices start blank: a forgotten answer is never a silent "no".
-    assert not form.find_all("input", {"type": "radio", "checked": True})
+    assert soup.find(id="procedure_date")["value"] == clock.today().isoformat()
+    # Required clinical choices start blank: a forgotten answer is never a silent "no". Only
+    # dye and numbing medicine start at their patient-file default, yes (issue 12).
+    checked = form.find_all("input", {"type": "radio", "checked": True})
+    assert sorted(el["id"] for el in checked) == ["contrast-true", "local_anesthetic-true"]
     for name in ("approach", "region", "blood_thinner"):
         assert soup.find(id=name).find("option", selected=True) is None
     assert soup.find(id="handout").find("option", selected=True)["value"] == "discharge"
@@ -139,7 +140,7 @@ def test_other_blood_thinner_left_blank_is_asked_for_next_to_its_box(post_form):
 
 
 def test_none_prints_no_blood_thinner_section(post_form):
-    text = pdf_text(post_form(blood_thinner="none").data)
+    text = pdf_text(post_form(blood_thinner="none", blood_thinner_held="").data)
     assert "Eliquis" not in text and CANARY_NAME in text
 
 
@@ -243,8 +244,9 @@ def test_nothing_is_written_to_disk(post_form, tmp_path, monkeypatch):
         ("name", "Maria\u202eelpmaxE", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     ],
 )
-def test_library_problems_in_nurse_words(name, value, words):
+def test_library_problems_in_nurse_words(name, value, words, monkeypatch):
     """The form words each problem by the library's code and field, not by its English text."""
+    monkeypatch.setenv("ESI_DOCS_TODAY", "2026-11-30")  # a dob of the 21st is not in the future
     patient = {**TYPICAL, "procedure_date": "2026-11-20", name: value}
     with pytest.raises(InputError) as caught:
         parse_patient(patient, forms.SOURCE)

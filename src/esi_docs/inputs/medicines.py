@@ -18,7 +18,7 @@ ALL = "all"
 MAX_MEDICINES = 6
 NAME_LIMIT = 40
 # Answers to "does the patient take a blood thinner?", not names of one.
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     {
         "yes",
         "no",
@@ -75,7 +75,7 @@ def parse_names(value: Any) -> tuple[str, ...]:
         if not name:
             code = "required" if len(entries) == 1 else "format"
             raise parse.FieldError(f"has a blank name; {_WHAT}", code)
-        if key(name) in _NOT_NAMES or not _HAS_LETTER.search(name):
+        if key(name) in NOT_NAMES or not _HAS_LETTER.search(name):
             shown = name if len(name) <= 12 else name[:12] + "..."
             raise parse.FieldError(f"'{shown}' is not a medicine's name; {_WHAT}", "not_a_name")
         if key(name) in {key(n) for n in names}:

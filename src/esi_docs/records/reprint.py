@@ -57,15 +57,18 @@ def _render(record: StoredRender, content: ContentLibrary) -> RenderedHandout:
         large_print=options.get("large_print"),
         paper=options.get("paper", "letter"),
         format=options.get("format", "pdf"),
-        today=_printed_on(record),
+        today=_printed_on(record, options.get("today")),
     )
     return render(request, content=content)
 
 
-def _printed_on(record: StoredRender) -> date | None:
-    """The day the record was printed: its checks against passed dates are those of that day
-    (a letter reprinted after its procedure is what the patient was given, not an error)."""
+def _printed_on(record: StoredRender, recorded: str | None) -> date | None:
+    """The day the sheet was given (recorded with the request; older records: the day it was
+    recorded): its checks against passed dates are those of that day, so a letter reprinted
+    after its procedure is what the patient was given, not an error."""
     try:
+        if recorded:
+            return date.fromisoformat(recorded)
         return datetime.fromisoformat(record.created_at).astimezone().date()
     except ValueError:
         return None

@@ -206,6 +206,9 @@ def _sheet() -> Response | tuple[str, int]:
                 templates=state["templates"],
             )
         )
+    except InputError as exc:  # what this handout needs of the patient (held, passed dates)
+        forms.add_problems(submission, exc)
+        return _form_page(submission, 422)
     except EsiDocsError as exc:
         submission.general.extend(str(p) for p in exc.problems)
         return _form_page(submission, 500)

@@ -24,6 +24,8 @@ SOURCE = "form"
 DEFAULT_HANDOUT = "discharge"
 OTHER = "other"
 OTHER_FIELD = "blood_thinner_other"
+SOME = "some"
+HELD_NAMES_FIELD = "blood_thinner_held_names"
 OPERATOR_LIMIT = 60
 # Offered until the clinic profile carries its own hold table (clinic.blood_thinner_hold).
 # Names as patients know them; any other drug is typed under "other".
@@ -48,12 +50,26 @@ PATIENT_FIELDS = (
     "diabetic",
     "sedation",
     "blood_thinner",
+    "blood_thinner_held",
+    "contrast",
+    "local_anesthetic",
+    "discharge_time",
     "language",
     "large_print",
 )
 _REGION_WORDS = {"cervical": "neck", "thoracic": "mid back", "lumbar": "low back"}
 # Every field on the page, in page order (the first one with a problem gets the focus).
-FIELD_ORDER = (*PATIENT_FIELDS[:10], OTHER_FIELD, *PATIENT_FIELDS[10:], "handout", "operator")
+FIELD_ORDER = (
+    *PATIENT_FIELDS[:10],
+    OTHER_FIELD,
+    PATIENT_FIELDS[10],
+    HELD_NAMES_FIELD,
+    *PATIENT_FIELDS[11:],
+    "handout",
+    "operator",
+)
+# The form's own fields that stand in for a patient field (a typed drug name, typed held names).
+_STAND_INS = {OTHER_FIELD: "blood_thinner", HELD_NAMES_FIELD: "blood_thinner_held"}
 # What to say when a field is left empty; a blank yes/no is never taken as "no".
 MISSING = {
     "name": "Type the patient's name.",
@@ -66,6 +82,10 @@ MISSING = {
     "sedation": "Choose yes or no.",
     "blood_thinner": "Choose the blood thinner, or none.",
     OTHER_FIELD: "Type the name of the blood thinner.",
+    "blood_thinner_held": "Choose whether the blood thinner was stopped for this procedure.",
+    HELD_NAMES_FIELD: "Type which blood thinners were stopped.",
+    "contrast": "Choose yes or no.",
+    "local_anesthetic": "Choose yes or no.",
     "language": "Choose a language.",
     "handout": "Choose a handout.",
     "operator": "Type your name: it goes in the print record.",
@@ -130,7 +150,12 @@ def page_options(choices: FormChoices) -> dict[str, list[tuple[str, str]]]:
     return {
         "approach": [(a, a.capitalize()) for a in APPROACHES],
         "region": [(r, f"{r.capitalize()} ({_REGION_WORDS[r]})") for r in REGIONS],
-        "blood_thinner": [(NO_BLOOD_THINNER, "None"), *drugs, (OTHER, "Other…")],
+        "blood_thinner": [(NO_BLOOD_THINNER, "None"), *drugs, (OTHER, "Other, or several…")],
+        "blood_thinner_held": [
+            ("all", "Yes: stopped for this procedure"),
+            ("none", "No: kept taking it"),
+            (SOME, "Some of them…"),
+        ],
         "handout": [(h, h.replace("-", " ").capitalize()) for h in choices.handouts],
         "language": list(choices.languages),
     }
@@ -138,12 +163,18 @@ def page_options(choices: FormChoices) -> dict[str, list[tuple[str, str]]]:
 
 def initial_values(today: str) -> dict[str, str]:
     """A fresh form: only the patient file's own defaults, plus today's date."""
-    return {"procedure_date": today, "language": "en", "handout": DEFAULT_HANDOUT}
+    return {
+        "procedure_date": today,
+        "language": "en",
+        "handout": DEFAULT_HANDOUT,
+        "contrast": "true",
+        "local_anesthetic": "true",
+    }
 
 
 def read_submission(form: Mapping[str, str]) -> Submission:
     """Keep the known fields exactly as typed; anything else a client sends is ignored."""
-    known = (*PATIENT_FIELDS, OTHER_FIELD, "handout", "operator")
+    known = (*PATIENT_FIELDS, *_STAND_INS, "handout", "operator")
     return Submission({key: form[key] for key in known if key in form})
 
 
@@ -154,6 +185,8 @@ def patient_mapping(values: Mapping[str, str]) -> dict[str, str]:
     mapping["large_print"] = values.get("large_print") or "false"
     if values.get("blood_thinner") == OTHER:
         mapping["blood_thinner"] = values.get(OTHER_FIELD, "")
+    if values.get("blood_thinner_held") == SOME:
+        mapping["blood_thinner_held"] = values.get(HELD_NAMES_FIELD, "")
     return mapping
 
 
@@ -162,11 +195,13 @@ def check_choices(submission: Submission, choices: FormChoices) -> None:
     handout = submission.values.get("handout", "")
     if handout not in choices.handouts:
         submission.add("handout", MISSING["handout"])
-    if (
-        submission.values.get("blood_thinner") == OTHER
-        and not submission.values.get(OTHER_FIELD, "").strip()
-    ):
-        submission.add(OTHER_FIELD, MISSING[OTHER_FIELD])
+    for field_name, (chosen, value) in {
+        OTHER_FIELD: ("blood_thinner", OTHER),
+        HELD_NAMES_FIELD: ("blood_thinner_held", SOME),
+    }.items():
+        typed = submission.values.get(field_name, "").strip()
+        if submission.values.get(chosen) == value and not typed:
+            submission.add(field_name, MISSING[field_name])
 
 
 def check_operator(submission: Submission, remembered: str | None) -> str | None:
@@ -187,14 +222,18 @@ def check_operator(submission: Submission, remembered: str | None) -> str | None
 
 def add_problems(submission: Submission, error: EsiDocsError) -> None:
     """Each library problem goes next to its field; anything else goes at the top."""
-    other_drug = submission.values.get("blood_thinner") == OTHER
+    typed_instead = {
+        patient_field: stand_in
+        for stand_in, patient_field in _STAND_INS.items()
+        if submission.values.get(patient_field) in (OTHER, SOME)
+    }
     for problem in error.problems:
-        if problem.source != SOURCE or problem.field not in (*PATIENT_FIELDS, OTHER_FIELD):
+        if problem.source not in (SOURCE, "") or problem.field not in PATIENT_FIELDS:
             submission.general.append(str(problem))
             continue
-        name = OTHER_FIELD if problem.field == "blood_thinner" and other_drug else problem.field
-        if OTHER_FIELD in submission.errors and name == OTHER_FIELD:
-            continue  # already said: the typed drug name is blank
+        name = typed_instead.get(problem.field, problem.field)
+        if name in _STAND_INS and name in submission.errors:
+            continue  # already said: the typed value is blank
         submission.add(name, nurse_words(name, problem))
 
 

@@ -7,7 +7,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("checkout");
   if (!form) return;
   guardScannerEnter(form, document.getElementById("mrn"));
-  toggleOtherDrug(document.getElementById("blood_thinner"), document.getElementById("other-drug"));
+  toggleOtherDrug(document.getElementById("blood_thinner"), document.getElementById("other-drug"), "other");
+  toggleOtherDrug(document.getElementById("blood_thinner_held"), document.getElementById("held-names"), "some");
   printButton(form, document.getElementById("print-sheet"), document.getElementById("sheet-frame"));
 });
 
@@ -26,10 +27,10 @@ function guardScannerEnter(form, mrn) {
   });
 }
 
-// The "other" text field is shown only when "Other…" is picked.
-function toggleOtherDrug(select, box) {
+// A typed-in field ("Other…" drug names, "Some of them…" held) shows only when its choice is picked.
+function toggleOtherDrug(select, box, value) {
   if (!select || !box) return;
-  const update = () => { box.hidden = select.value !== "other"; };
+  const update = () => { box.hidden = select.value !== value; };
   select.addEventListener("change", update);
   update();
 }
