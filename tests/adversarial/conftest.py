@@ -28,6 +28,7 @@ CANARY_PATIENT = TYPICAL | {
     "mrn": CANARY_MRN,
     "physician": CANARY_PHYSICIAN,
     "blood_thinner": CANARY_DRUG,
+    "blood_thinner_held": "all",
     "level": "L5-S1",
 }
 

@@ -101,7 +101,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 def plain(markup: str) -> str:
     """Markup to the text a reader sees: tags dropped, <br/> as a space, entities decoded."""
-    return html.unescape(_TAG.sub(" ", markup).replace("  ", " ")).strip()
+    spaced = _TAG.sub(lambda tag: " " if tag.group(0).startswith("<br") else "", markup)
+    return html.unescape(spaced.replace("  ", " ")).strip()
 
 
 def _block_lines(block: Block) -> list[str]:
