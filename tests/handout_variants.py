@@ -4,8 +4,8 @@ accessibility checks run over (one place, so a new handout is checked by both)."
 from __future__ import annotations
 
 import itertools
-from datetime import date
 
+from esi_docs import clock
 from esi_docs.api import RenderedHandout, RenderRequest, render
 from esi_docs.inputs.clinic import load_clinic
 from esi_docs.inputs.patient import parse_patient
@@ -22,7 +22,7 @@ def rendered(handout: str, language: str, large_print: bool, fmt: str) -> Render
     the guide has no patient."""
     patient = None
     if handout != "guide":
-        values = TYPICAL | {"procedure_date": date.today().isoformat(), "procedure_time": "09:30"}
+        values = TYPICAL | {"procedure_date": clock.today().isoformat(), "procedure_time": "09:30"}
         patient = parse_patient(values, "patient.yaml")
     request = RenderRequest(
         handout,

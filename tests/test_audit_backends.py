@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 
+from esi_docs import clock
 from esi_docs.api import render_handout
 from esi_docs.cli.serve import audit_recorder
 from esi_docs.inputs.clinic import load_clinic
@@ -79,7 +79,7 @@ def test_two_processes_writing_at_once_lose_no_record(database):
 
 
 def _roster(path: Path, count: int) -> Path:
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(TYPICAL))
         writer.writeheader()

@@ -14,12 +14,23 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from esi_docs.api import render_handout
 from esi_docs.records.audit import AuditLog
 from tests.conftest import TYPICAL, pdf_pages, pdf_text
 
-# Page counts of the discharge sheet for these options (checked in the merged test).
-TWO_PAGES: dict[str, str] = {}
-THREE_PAGES = {"diabetic": "true", "blood_thinner": "Eliquis"}
+# Options of which at least one gives an odd page count (the merged test needs one).
+ODD_CANDIDATES = (
+    {"diabetic": "true"},
+    {"sedation": "true"},
+    {"approach": "caudal"},
+    {"diabetic": "true", "sedation": "true"},
+    {"blood_thinner": "Eliquis", "blood_thinner_held": "all"},
+    {"region": "cervical"},
+)
+
+
+def sheet_pages(row: dict[str, str]) -> int:
+    return len(pdf_pages(render_handout("discharge", TYPICAL | row).pdf))
 
 
 def write_roster(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -95,7 +106,8 @@ def test_continue_on_error_prints_good_rows_and_exits_1(run_cli, tmp_path):
 
 
 def test_merged_pdf_starts_each_patient_on_a_front_side_and_numbers_per_patient(run_cli, tmp_path):
-    rows = [{"mrn": "A1", **TWO_PAGES}, {"mrn": "B2", **THREE_PAGES}, {"mrn": "C3"}]
+    odd = next(c for c in ODD_CANDIDATES if sheet_pages({"mrn": "B2", **c}) % 2)
+    rows = [{"mrn": "A1"}, {"mrn": "B2", **odd}, {"mrn": "C3"}]
     roster = write_roster(tmp_path / "r.csv", rows)
     out = tmp_path / "out"
     merged = out / "print-me.pdf"
@@ -104,16 +116,12 @@ def test_merged_pdf_starts_each_patient_on_a_front_side_and_numbers_per_patient(
     result = run_cli("batch", "discharge", "--roster", str(roster), *args)
     assert result.exit_code == 0, result.stderr
     pages = pdf_pages(merged.read_bytes())
-    expected = [
-        ("A1", "Page 1 of 2"),
-        ("A1", "Page 2 of 2"),
-        ("B2", "Page 1 of 3"),
-        ("B2", "Page 2 of 3"),
-        ("B2", "Page 3 of 3"),
-        (None, None),  # blank back side after the odd-length packet
-        ("C3", "Page 1 of 2"),
-        ("C3", "Page 2 of 2"),
-    ]
+    expected: list[tuple[str | None, str | None]] = []
+    for row in rows:  # each patient's own sheet, then a blank back side after an odd count
+        count = sheet_pages(row)
+        expected += [(row["mrn"], f"Page {n} of {count}") for n in range(1, count + 1)]
+        expected += [(None, None)] * (count % 2)
+    assert (None, None) in expected[:-1], f"no odd-length packet: {expected}"
     assert len(pages) == len(expected)
     for text, (mrn, label) in zip(pages, expected, strict=True):
         if mrn is None:

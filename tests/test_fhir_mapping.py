@@ -364,7 +364,7 @@ def test_two_blood_thinners_are_both_named(tmp_path):
     add(bundle, medication_statement(RXNORM, "32968", "Plavix"))
     add(bundle, medication_statement(RXNORM, "32968", "plavix"))  # same drug twice
     patient = mapped(tmp_path, bundle, {"sedation": "false"})
-    assert patient.mapping["blood_thinner"] == "Eliquis and Plavix"
+    assert patient.mapping["blood_thinner"] == "Eliquis; Plavix"
 
 
 @pytest.mark.parametrize(

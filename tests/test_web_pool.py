@@ -73,6 +73,7 @@ def test_problems_come_back_as_problems(pool):
 def test_real_sheet_renders_through_the_pool(tmp_path):
     from pypdf import PdfReader
 
+    from esi_docs import clock
     from esi_docs.inputs.clinic import load_clinic
     from esi_docs.inputs.patient import parse_patient
 
@@ -81,7 +82,7 @@ def test_real_sheet_renders_through_the_pool(tmp_path):
             "name": "Pool Patient",
             "dob": "1961-04-12",
             "mrn": "0012345",
-            "procedure_date": time.strftime("%Y-%m-%d"),
+            "procedure_date": clock.today().isoformat(),
             "approach": "interlaminar",
             "region": "lumbar",
             "diabetic": "false",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import os
-from datetime import date
 
 import pytest
 
+from esi_docs import clock
 from esi_docs.delivery import atomic, printing
 from esi_docs.delivery.atomic import write_atomic
 from esi_docs.delivery.printing import PrintError, print_pdf
@@ -86,7 +86,8 @@ def test_batch_workers_under_spawn(run_cli, tmp_path, monkeypatch):
         writer = csv.DictWriter(handle, fieldnames=list(TYPICAL))
         writer.writeheader()
         for n in range(3):
-            writer.writerow({**TYPICAL, "mrn": f"S{n}", "procedure_date": date.today().isoformat()})
+            day = clock.today().isoformat()
+            writer.writerow({**TYPICAL, "mrn": f"S{n}", "procedure_date": day})
     out = tmp_path / "out"
     result = run_cli(
         "batch",

@@ -7,12 +7,13 @@ print a sheet as "not diabetic".
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
+from esi_docs import clock
 from esi_docs.api import compose_handout, render_handout
 from esi_docs.errors import ContentError, InputError
 from esi_docs.inputs.clinic import parse_clinic
@@ -55,8 +56,9 @@ def test_other_date_formats_are_refused_not_guessed(value):
     assert problems(dob=value) == [f"p.yaml: dob: '{value}' is not a date written as YYYY-MM-DD"]
 
 
-def test_dob_after_the_procedure_or_in_the_future():
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+def test_dob_after_the_procedure_or_in_the_future(monkeypatch):
+    monkeypatch.setenv("ESI_DOCS_TODAY", "2026-12-01")  # a dob of November 21 is past
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     assert problems(dob="2026-11-21") == ["p.yaml: dob: is after the procedure date"]
     assert problems(dob=tomorrow, procedure_date=tomorrow) == ["p.yaml: dob: is in the future"]
 
@@ -142,7 +144,7 @@ def test_clinic_numbers_are_plain_decimals(value):
 
 @pytest.mark.parametrize("days_ahead", [1, 30, 400])
 def test_no_discharge_sheet_for_a_future_procedure(days_ahead):
-    future = (date.today() + timedelta(days=days_ahead)).isoformat()
+    future = (clock.today() + timedelta(days=days_ahead)).isoformat()
     with pytest.raises(InputError) as caught:
         render_handout("discharge", TYPICAL | {"procedure_date": future})
     assert str(caught.value) == (
@@ -152,13 +154,13 @@ def test_no_discharge_sheet_for_a_future_procedure(days_ahead):
 
 
 def test_a_discharge_sheet_for_today_is_fine():
-    today = date.today()
+    today = clock.today()
     pdf = render_handout("discharge", TYPICAL | {"procedure_date": today.isoformat()}).pdf
     assert "After your epidural steroid injection" in pdf_text(pdf)
 
 
 def test_the_future_date_refusal_reaches_the_cli(tmp_path, run_cli):
-    future = (date.today() + timedelta(days=2)).isoformat()
+    future = (clock.today() + timedelta(days=2)).isoformat()
     patient = write_yaml(tmp_path / "p.yaml", TYPICAL | {"procedure_date": future})
     out = tmp_path / "o.pdf"
     result = run_cli("render", "discharge", "--patient", str(patient), "-o", str(out))
@@ -181,19 +183,19 @@ def recipe(tmp_path: Path, rule: str) -> Path:
 
 def test_a_recipe_for_before_the_procedure_refuses_a_past_date(tmp_path):
     root = recipe(tmp_path, "today_or_future")
-    past = (date.today() - timedelta(days=3)).isoformat()
+    past = (clock.today() - timedelta(days=3)).isoformat()
     with pytest.raises(InputError) as caught:
         compose_handout("letter", TYPICAL | {"procedure_date": past}, templates=root)
     assert str(caught.value) == (
         f"procedure_date: {past} is in the past; the letter handout is for a procedure still "
         "to come"
     )
-    future = (date.today() + timedelta(days=7)).isoformat()
+    future = (clock.today() + timedelta(days=7)).isoformat()
     assert compose_handout("letter", TYPICAL | {"procedure_date": future}, templates=root).sections
 
 
 def test_a_recipe_without_the_rule_takes_any_date(tmp_path):
-    future = (date.today() + timedelta(days=7)).isoformat()
+    future = (clock.today() + timedelta(days=7)).isoformat()
     root = recipe(tmp_path, "any")
     assert compose_handout("letter", TYPICAL | {"procedure_date": future}, templates=root).sections
 

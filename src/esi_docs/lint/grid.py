@@ -16,11 +16,19 @@ from esi_docs.content.compose import ContentLibrary
 from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import APPROACHES, REGIONS, SIDES, PatientOptions
+from esi_docs.inputs.spine import LEVELS, approach_problem
 from esi_docs.lint.completeness import located
 from esi_docs.lint.findings import Finding
 
 PROCEDURE_DATE = date(2026, 1, 15)
 SAMPLE_DRUG = "Eliquis"
+# Blood thinners: none; one, stopped; several (in the table to stop, to keep, not listed), some
+# stopped and some not, so both the restart and the keep-taking wording are composed.
+MEDICINES: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = (
+    ((), None),
+    ((SAMPLE_DRUG,), (SAMPLE_DRUG,)),
+    ((SAMPLE_DRUG, "aspirin", "Zontivity"), (SAMPLE_DRUG,)),
+)
 
 
 def _optional_fields(index: int) -> Iterator[dict]:
@@ -32,20 +40,26 @@ def _optional_fields(index: int) -> Iterator[dict]:
     yield {"procedure_time": at if index % 2 else None}
     yield {
         "procedure_time": None if index % 2 else at,
+        "discharge_time": time(11, 5) if index % 3 == 0 else None,
         "physician": "Dr. Sample",
-        "level": "L5-S1",
         "side": SIDES[index % len(SIDES)],
+        "contrast": False,
+        "local_anesthetic": False,
         "follow_up": PROCEDURE_DATE + timedelta(days=14),
     }
 
 
 def patients(language: str) -> Iterator[PatientOptions]:
-    """The grid: approach x region x diabetic x sedation x blood thinner (none / a drug) x
-    large print, each without and with the optional fields."""
+    """The grid: approach x region (the ones that can go together) x diabetic x sedation x
+    blood thinners (none / one held / several, some held) x large print, each without and with
+    the optional fields (two levels of the region when given)."""
     flags = (False, True)
-    base = itertools.product(APPROACHES, REGIONS, flags, flags, ("", SAMPLE_DRUG), flags)
-    for index, (approach, region, diabetic, sedation, drug, large) in enumerate(base):
+    base = itertools.product(APPROACHES, REGIONS, flags, flags, MEDICINES, flags)
+    possible = ((a, r, *rest) for a, r, *rest in base if approach_problem(a, r) is None)
+    for index, (approach, region, diabetic, sedation, (drugs, held), large) in enumerate(possible):
         for optional in _optional_fields(index):
+            if "physician" in optional:
+                optional["level"] = ", ".join(LEVELS[region][-2:])
             yield PatientOptions(
                 name="Grid Patient",
                 dob=date(1960, 1, 1),
@@ -55,7 +69,8 @@ def patients(language: str) -> Iterator[PatientOptions]:
                 region=region,
                 diabetic=diabetic,
                 sedation=sedation,
-                blood_thinner=drug,
+                blood_thinner=drugs,
+                blood_thinner_held=held,
                 language=language,
                 large_print=large,
                 **optional,
@@ -67,15 +82,17 @@ def describe(patient: PatientOptions) -> str:
     return (
         f"approach={patient.approach} region={patient.region} "
         f"diabetic={str(patient.diabetic).lower()} sedation={str(patient.sedation).lower()} "
-        f"blood_thinner={patient.blood_thinner or 'none'} "
+        f"blood_thinner={'; '.join(patient.blood_thinner) or 'none'} "
+        f"blood_thinner_held={'; '.join(patient.blood_thinner_held or ()) or 'none'} "
         f"large_print={str(patient.large_print).lower()} "
         f"procedure_time={'09:30' if patient.procedure_time else 'none'} "
+        f"discharge_time={'11:05' if patient.discharge_time else 'none'} "
         f"physician/level/side/follow_up={_optional_words(patient)}"
     )
 
 
 def _optional_words(patient: PatientOptions) -> str:
-    return f"given, side={patient.side}" if patient.side else "none"
+    return f"given, side={patient.side}, no dye, no numbing" if patient.side else "none"
 
 
 def run_grid(
@@ -87,11 +104,14 @@ def run_grid(
         candidates: list[PatientOptions | None] = [None]
     else:
         candidates = list(patients(language))
+    # The day a sheet would be given: before the procedure for a letter, else on its day.
+    ahead = recipe.procedure_date == "today_or_future"
+    today = PROCEDURE_DATE - timedelta(days=30) if ahead else PROCEDURE_DATE
     count = 0
     for patient in candidates:
         count += 1
         try:
-            library.compose(handout, patient, clinic, language=language)
+            library.compose(handout, patient, clinic, language=language, today=today)
         except EsiDocsError as exc:
             where = describe(patient) if patient else "a sheet without a patient"
             finding = located(exc.problems[0], exc.problems[0].source, "grid")

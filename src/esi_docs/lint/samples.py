@@ -8,7 +8,7 @@ patient reads.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from jinja2 import TemplateError
@@ -31,7 +31,7 @@ TYPICAL = PatientOptions(
     region="lumbar",
     diabetic=False,
     sedation=False,
-    blood_thinner="",
+    blood_thinner=(),
 )
 # Every optional value given, so every sentence of a section can be filled in.
 FULL = replace(
@@ -39,9 +39,11 @@ FULL = replace(
     approach="transforaminal",
     diabetic=True,
     sedation=True,
-    blood_thinner="Eliquis",
+    blood_thinner=("Eliquis", "aspirin"),
+    blood_thinner_held=("Eliquis",),
     physician="Dr. Sample",
-    level="L5-S1",
+    level="L4-L5, L5-S1",
+    discharge_time=time(11, 5),
     side="left",
     follow_up=TYPICAL.procedure_date + timedelta(days=14),
 )
