@@ -334,4 +334,5 @@ def map_medications(record: PatientRecord, medications: Mapping[str, Any]) -> Fi
         return {}
     if not names:
         return {"blood_thinner": Finding(None, where[0], "the drug has no name to print")}
-    return {"blood_thinner": Finding("; ".join(names), ", ".join(where))}  # several: ; as in a roster
+    # several names are written with ";" between them, as in a roster cell
+    return {"blood_thinner": Finding("; ".join(names), ", ".join(where))}
