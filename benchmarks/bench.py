@@ -37,7 +37,12 @@ PATIENT = {
 }
 _VARIANTS = [
     {},
-    {"approach": "transforaminal", "diabetic": "true", "blood_thinner": "Eliquis"},
+    {
+        "approach": "transforaminal",
+        "diabetic": "true",
+        "blood_thinner": "Eliquis",
+        "blood_thinner_held": "all",
+    },
     {"approach": "caudal", "sedation": "true"},
     {"region": "cervical", "diabetic": "true"},
 ]

@@ -37,6 +37,7 @@ PATIENT = {
     "diabetic": "true",
     "sedation": "false",
     "blood_thinner": "Eliquis",
+    "blood_thinner_held": "all",
     "language": "en",
     "handout": "discharge",
     "operator": "Bench Nurse",

@@ -37,6 +37,7 @@ def fill(page, dob: str) -> None:
     page.check("#diabetic-true")
     page.check("#sedation-false")
     page.select_option("#blood_thinner", "Eliquis")
+    page.select_option("#blood_thinner_held", "all")
     if page.locator("#operator").count():
         page.fill("#operator", "R. Nurse")
 

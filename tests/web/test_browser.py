@@ -119,7 +119,11 @@ def test_nurse_fills_the_form_with_the_keyboard_and_gets_the_sheet(page, server)
     kb.press("ArrowDown")  # sedation: from Yes on to No
     kb.press("Tab")
     kb.type("Eli")  # blood thinner: Eliquis (type-ahead in the pick list)
-    for _ in range(4):  # handout, language, large print, then the operator's name
+    kb.press("Tab")
+    kb.type("Yes")  # held: "Yes: stopped for this procedure"
+    # dye and numbing medicine (already yes), the time the patient left (optional), handout,
+    # language, large print, then the operator's name
+    for _ in range(7):
         kb.press("Tab")
     assert focused(page) == "operator"
     kb.type("Nurse Joy")
@@ -132,6 +136,7 @@ def test_nurse_fills_the_form_with_the_keyboard_and_gets_the_sheet(page, server)
     text = pdf_text(sheet["body"])
     assert "Nguyễn Thị Ánh" in text and "0012345" in text
     assert "Eliquis" in text and "neck" in text
+    assert "You stopped Eliquis for your injection." in text
     patient, operator = server[1].calls[-1][2], server[1].calls[-1][3]
     assert (patient.diabetic, patient.sedation, operator) == (True, False, "Nurse Joy")
     assert page.csp_violations == []
@@ -168,9 +173,18 @@ def test_a_bad_date_is_shown_next_to_the_field_with_the_values_kept(page):
 def test_other_blood_thinner_field_appears_when_chosen(page):
     assert page.locator("#blood_thinner_other").is_hidden()
     page.focus("#blood_thinner")
-    page.keyboard.press("o")
+    page.keyboard.type("oth")  # type-ahead: "Other, or several…" (omega-3 comes first)
     assert page.input_value("#blood_thinner") == "other"
     assert page.locator("#blood_thinner_other").is_visible()
+
+
+def test_held_names_field_appears_for_some_of_them(page):
+    """Several blood thinners, some stopped: the nurse types which (issue 12)."""
+    assert page.locator("#blood_thinner_held_names").is_hidden()
+    page.select_option("#blood_thinner_held", "some")
+    assert page.locator("#blood_thinner_held_names").is_visible()
+    page.select_option("#blood_thinner_held", "all")
+    assert page.locator("#blood_thinner_held_names").is_hidden()
 
 
 def test_print_button_loads_the_pdf_in_the_page_and_prints_it(page):
