@@ -263,3 +263,48 @@ def test_a_hostile_name_is_refused_by_the_same_library_rules(post_form):
 
 def test_fields_the_form_does_not_have_are_ignored(post_form):
     assert post_form(physician="Dr. Smuggled", name=FILLED["name"]).status_code == 200
+
+
+# --- issue 12: the form reports the same clinical problems as the CLI and batch -------------
+
+
+def test_an_impossible_procedure_is_shown_beside_approach_and_region(post_form):
+    response = post_form(approach="caudal", region="cervical")
+    assert response.status_code == 422
+    soup = page(response)
+    assert "only used in the low back" in field_error(soup, "approach")
+    assert "does not go with approach caudal" in field_error(soup, "region")
+
+
+def test_a_blood_thinner_without_held_is_asked_for_beside_its_field(post_form):
+    response = post_form(blood_thinner_held="")
+    assert response.status_code == 422 and response.mimetype != "application/pdf"
+    assert field_error(page(response), "blood_thinner_held") == forms.MISSING["blood_thinner_held"]
+
+
+def test_some_held_names_typed_in_reach_the_sheet(post_form, recorder):
+    response = post_form(
+        blood_thinner="other",
+        blood_thinner_other="Eliquis; aspirin",
+        blood_thinner_held="some",
+        blood_thinner_held_names="eliquis",
+    )
+    assert response.mimetype == "application/pdf"
+    patient = recorder.calls[-1][2]
+    assert patient.blood_thinner == ("Eliquis", "aspirin")
+    assert patient.blood_thinner_held == ("Eliquis",)
+    text = pdf_text(response.data)
+    assert "You stopped Eliquis for your injection." in text
+    assert "You did not stop aspirin. Keep taking it as usual." in text
+
+
+def test_a_letter_whose_stop_date_has_passed_is_refused_on_the_form(post_form):
+    response = post_form(handout="pre-procedure", procedure_date="2026-11-21")
+    assert response.status_code == 422 and response.mimetype != "application/pdf"
+    assert "call the patient instead" in field_error(page(response), "blood_thinner")
+
+
+def test_no_dye_and_the_time_the_patient_left_reach_the_sheet(post_form):
+    text = pdf_text(post_form(contrast="false", discharge_time="11:05").data)
+    assert "No dye was used." in text
+    assert "Do not drive until Saturday, November 21 at 11:05 AM." in text
