@@ -70,6 +70,11 @@ CPT_ESI: dict[str, CptCode] = {
 CPT_CATHETER = ("62318", "62319", "62324", "62325", "62326", "62327")
 
 
+# Diabetes mellitus in ICD-10(-CM): E08-E13 (due to an underlying condition, drug-induced,
+# type 1, type 2, malnutrition-related, other specified).
+DIABETES_ICD10_PREFIXES = ("E08", "E09", "E10", "E11", "E12", "E13")
+
+
 @dataclass(frozen=True)
 class LocalCode:
     """One row of the clinic's own code map: a code in a system, and what it settles."""
