@@ -52,6 +52,11 @@ from esi_docs.cli.options import clinic_option, paper_option, print_option, temp
     help="Also write a FHIR R4 DocumentReference (JSON) carrying the PDF.",
 )
 @click.option(
+    "--hl7-out",
+    type=click.Path(path_type=Path),
+    help="Also write an HL7 v2 MDM^T02 carrying the PDF (for EHRs that file documents so).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -88,6 +93,7 @@ def render(
     hl7_file: Path | None,
     hl7_patient: str | None,
     fhir_out: Path | None,
+    hl7_out: Path | None,
     output: Path | None,
     printer: str | None,
     paper: str,
@@ -119,6 +125,8 @@ def render(
         hl7_patient=hl7_patient,
         clinic=clinic,
     )
+    if hl7_out is not None and given.patient is None:  # before anything is written
+        raise InputError("--hl7-out: needs a patient (--patient, --fhir or --hl7)")
     audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
     request = RenderRequest(
         handout,
@@ -144,6 +152,7 @@ def render(
         clinic=clinic,
         fhir_out=fhir_out,
         subject=given.subject,
+        hl7_out=hl7_out,
     )
     # The record comes after delivery, so it exists exactly when a sheet was given: a failed
     # write leaves no record, and a failed record takes the written files back.
@@ -157,7 +166,7 @@ def render(
                 message=given.message,
             )
         except EsiDocsError:
-            withdraw(output, fhir_out, printed=printer is not None)
+            withdraw(output, fhir_out, printed=printer is not None, hl7_out=hl7_out)
             raise
 
 

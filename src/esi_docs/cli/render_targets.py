@@ -129,8 +129,9 @@ def deliver(
     clinic: ClinicProfile,
     fhir_out: Path | None,
     subject: dict[str, Any] | None,
+    hl7_out: Path | None = None,
 ) -> None:
-    """Write, describe and print the sheet, in that order."""
+    """Write, describe (FHIR, HL7 v2) and print the sheet, in that order."""
     from esi_docs.delivery.atomic import write_atomic
 
     if output is not None and str(output) == "-":
@@ -140,6 +141,8 @@ def deliver(
         click.echo(f"wrote {output}", err=True)
     if fhir_out is not None:
         _write_docref(result, fhir_out, subject)
+    if hl7_out is not None:
+        _write_mdm(result, hl7_out, clinic)
     if printer is not None:
         _print(result.pdf, printer or clinic.printer, output)
 
@@ -158,10 +161,12 @@ def _to_stdout(data: bytes) -> None:
         raise RenderError(f"standard output: cannot write the PDF ({reason})") from None
 
 
-def withdraw(output: Path | None, fhir_out: Path | None, *, printed: bool) -> None:
+def withdraw(
+    output: Path | None, fhir_out: Path | None, *, printed: bool, hl7_out: Path | None = None
+) -> None:
     """Take back what was delivered when its audit record could not be written: the files go;
     a print job cannot be called back, so the message says so."""
-    for path in (output, fhir_out):
+    for path in (output, fhir_out, hl7_out):
         if path is not None and str(path) != "-":
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -179,6 +184,20 @@ def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] |
         pdf, subject=subject, language=result.document.language, html=html
     )
     write_document_reference(path, resource)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _write_mdm(result: RenderedHandout, path: Path, clinic: ClinicProfile) -> None:
+    from esi_docs.delivery.mdm import mdm_t02, write_mdm
+
+    patient = result.request.patient
+    if patient is None:
+        raise InputError("--hl7-out: needs a patient (--patient, --fhir or --hl7)")
+    pdf, _ = _both_formats(result)
+    message = mdm_t02(
+        pdf, mrn=patient.mrn, name=patient.name, physician=patient.physician, clinic=clinic.name
+    )
+    write_mdm(path, message)
     click.echo(f"wrote {path}", err=True)
 
 
