@@ -127,6 +127,7 @@ def render(
     )
     if hl7_out is not None and given.patient is None:  # before anything is written
         raise InputError("--hl7-out: needs a patient (--patient, --fhir or --hl7)")
+    who = operator_name(operator)  # a bad --operator stops the run before anything is written
     audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
     request = RenderRequest(
         handout,
@@ -153,6 +154,8 @@ def render(
         fhir_out=fhir_out,
         subject=given.subject,
         hl7_out=hl7_out,
+        operator=who,
+        encounter=given.encounter,
     )
     # The record comes after delivery, so it exists exactly when a sheet was given: a failed
     # write leaves no record, and a failed record takes the written files back.
@@ -160,7 +163,7 @@ def render(
         try:
             audit.record(
                 result,
-                operator=operator_name(operator),
+                operator=who,
                 source=given.source,
                 provenance=given.provenance,
                 message=given.message,

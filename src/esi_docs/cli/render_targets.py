@@ -130,6 +130,8 @@ def deliver(
     fhir_out: Path | None,
     subject: dict[str, Any] | None,
     hl7_out: Path | None = None,
+    operator: str | None = None,
+    encounter: str | None = None,
 ) -> None:
     """Write, describe (FHIR, HL7 v2) and print the sheet, in that order."""
     from esi_docs.delivery.atomic import write_atomic
@@ -140,7 +142,7 @@ def deliver(
         write_atomic(output, result.pdf)
         click.echo(f"wrote {output}", err=True)
     if fhir_out is not None:
-        _write_docref(result, fhir_out, subject)
+        _write_docref(result, fhir_out, subject, clinic, operator, encounter)
     if hl7_out is not None:
         _write_mdm(result, hl7_out, clinic)
     if printer is not None:
@@ -174,14 +176,27 @@ def withdraw(
         click.echo("esi-docs: the sheet was sent to the printer but is not recorded", err=True)
 
 
-def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] | None) -> None:
+def _write_docref(
+    result: RenderedHandout,
+    path: Path,
+    subject: dict[str, Any] | None,
+    clinic: ClinicProfile,
+    operator: str | None,
+    encounter: str | None,
+) -> None:
     from esi_docs.delivery.docref import document_reference, write_document_reference
 
     if subject is None:
         raise InputError("--fhir-out: needs a patient (--patient or --fhir)")
     pdf, html = _both_formats(result)
     resource = document_reference(
-        pdf, subject=subject, language=result.document.language, html=html
+        pdf,
+        subject=subject,
+        language=result.document.language,
+        html=html,
+        clinic=clinic,
+        operator=operator,
+        encounter=encounter,
     )
     write_document_reference(path, resource)
     click.echo(f"wrote {path}", err=True)
