@@ -70,13 +70,14 @@ def serve(tmp_path, overrides):
     started: list[Listener] = []
     log: list[str] = []
 
-    def start(limits=None, allowed_peers=(), overrides_file=overrides, audit=True):
+    def start(limits=None, allowed_peers=(), overrides_file=overrides, audit=True, printer=None):
         out_dir = tmp_path / "letters"
         out_dir.mkdir(exist_ok=True)
         settings = ListenSettings(
             clinic=load_clinic(None),
             out_dir=out_dir,
             overrides=overrides_file,
+            printer=printer,
             audit=AuditLog(tmp_path / "audit.sqlite3") if audit else None,
         )
         listener = Listener("127.0.0.1", 0, settings, allowed_peers=allowed_peers,
@@ -149,6 +150,28 @@ def test_problems_are_ae_with_err_segments_and_no_patient_data(serve, tmp_path, 
     count = sqlite3.connect(tmp_path / "audit.sqlite3").execute("SELECT COUNT(*) FROM renders")
     assert count.fetchone()[0] == 0
     assert log == ["127.0.0.1 L2: AE (diabetic)", "127.0.0.1 L3: AE (dob)"]
+
+
+def test_err_names_the_segment_and_field_a_value_came_from(serve):
+    listener, _, _ = serve()
+    with connect(listener) as sock:
+        sock.sendall(mllp(future("L6", PID="PID|1||0012345^^^CLINIC^MR||Example^Maria||1961")))
+        ack = read_ack(sock)
+    assert ack.extract_field("ERR", 1, 2, 1, 1) == "PID"
+    assert ack.extract_field("ERR", 1, 2, 1, 3) == "7"
+    assert ack.extract_field("ERR", 1, 8).startswith("dob: PID-7: gives no full date")
+
+
+def test_a_letter_that_cannot_be_printed_is_not_kept_or_recorded(serve, tmp_path):
+    listener, out_dir, _ = serve(printer="no-such-printer-i17")
+    with connect(listener) as sock:
+        sock.sendall(mllp(future("L7")))
+        ack = read_ack(sock)
+    assert ack.extract_field("MSA", 1, 1) == "AE"
+    assert ack.extract_field("ERR", 1, 8).startswith("printing:")
+    assert list(out_dir.glob("*")) == []
+    count = sqlite3.connect(tmp_path / "audit.sqlite3").execute("SELECT COUNT(*) FROM renders")
+    assert count.fetchone()[0] == 0
 
 
 def test_a_malformed_message_is_answered_ae_naming_the_field(serve):

@@ -40,9 +40,12 @@ def safe_text(problem: Problem) -> str:
     return f"{problem.field}: {text}" if problem.field else text
 
 
-def _location(field: str) -> str:
-    """ERR-2 (ERL): segment^sequence^field, for problems that name an HL7 field."""
-    match = _HL7_FIELD.fullmatch(field.split(".")[0])
+def _location(problem: Problem) -> str:
+    """ERR-2 (ERL): segment^sequence^field, for problems that name an HL7 field (as their
+    field, or, for a patient field, as the first words of the text: 'PID-7: ...')."""
+    match = _HL7_FIELD.fullmatch(problem.field.split(".")[0])
+    if not match:
+        match = _HL7_FIELD.fullmatch(problem.text.split(":")[0].split(".")[0])
     if not match:
         return ""
     return f"{match[1]}^{match[2] or 1}^{match[3] or ''}".rstrip("^")
@@ -80,6 +83,6 @@ def ack(
     ]
     for problem in problems[:MAX_ERRORS]:
         segments.append(
-            f"ERR||{_location(problem.field)}|{_code(problem)}|E||||{_escape(safe_text(problem))}"
+            f"ERR||{_location(problem)}|{_code(problem)}|E||||{_escape(safe_text(problem))}"
         )
     return ("\r".join(segments) + "\r").encode("utf-8")

@@ -44,7 +44,8 @@ class FrameReader:
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.stopping = stopping
-        self.buffer = b""
+        self.buffer = bytearray()
+        self.scanned = 0  # bytes of the frame already searched for its end
         sock.settimeout(POLL_SECONDS)
 
     def next(self) -> bytes:
@@ -52,17 +53,9 @@ class FrameReader:
         deadline = time.monotonic() + self.timeout
         drained = False
         while True:
-            start = self.buffer.find(START)
-            if start < 0:
-                self.buffer = b""
-            else:
-                self.buffer = self.buffer[start:]
-                end = self.buffer.find(END)
-                if end >= 0:
-                    message, self.buffer = self.buffer[1:end], self.buffer[end + len(END) :]
-                    return message
-                if len(self.buffer) - 1 > self.max_bytes:
-                    raise FrameTooLarge(self.buffer[1:4096])
+            message = self._take()
+            if message is not None:
+                return message
             in_frame = self.buffer.startswith(START)
             if self.stopping.is_set() and not in_frame:
                 if drained:  # a message already sent to us is still handled and answered
@@ -71,6 +64,28 @@ class FrameReader:
             if time.monotonic() > deadline:
                 raise Closed("read timeout")
             self._receive()
+
+    def _take(self) -> bytes | None:
+        """A whole frame from the buffer, if one is there. Each byte is searched once, so a
+        sender dripping a byte at a time costs linear, not quadratic, time."""
+        start = self.buffer.find(START)
+        if start < 0:
+            self.buffer.clear()
+            self.scanned = 0
+            return None
+        if start > 0:
+            del self.buffer[:start]
+            self.scanned = 0
+        end = self.buffer.find(END, max(self.scanned - 1, 1))
+        if end >= 0:
+            message = bytes(self.buffer[1:end])
+            del self.buffer[: end + len(END)]
+            self.scanned = 0
+            return message
+        self.scanned = len(self.buffer)
+        if len(self.buffer) - 1 > self.max_bytes:
+            raise FrameTooLarge(bytes(self.buffer[1:4096]))
+        return None
 
     def _receive(self) -> None:
         try:

@@ -91,12 +91,12 @@ def _deliver(message: Any, source: str, settings: ListenSettings) -> None:
     )  # fmt: skip
     result = render(request)
     written = _write(result, message.control_id, handout, settings)
-    if settings.printer is not None:
-        from esi_docs.delivery.printing import print_pdf
+    try:
+        if settings.printer is not None:
+            from esi_docs.delivery.printing import print_pdf
 
-        print_pdf(result.pdf, settings.printer or settings.clinic.printer or None)
-    if settings.audit is not None:
-        try:
+            print_pdf(result.pdf, settings.printer or settings.clinic.printer or None)
+        if settings.audit is not None:
             settings.audit.record(
                 result,
                 operator=settings.operator,
@@ -104,11 +104,13 @@ def _deliver(message: Any, source: str, settings: ListenSettings) -> None:
                 provenance=provenance_record(patient),
                 message={"control_id": message.control_id, "type": message.message_type},
             )
-        except EsiDocsError:
-            if written is not None:
-                with contextlib.suppress(OSError):
-                    written.unlink()
-            raise
+    except EsiDocsError:
+        # AE means "not delivered": take the file back, so a resent message starts clean and
+        # a record exists exactly when a letter was delivered.
+        if written is not None:
+            with contextlib.suppress(OSError):
+                written.unlink()
+        raise
 
 
 def _write(result: Any, control_id: str, handout: str, settings: ListenSettings) -> Path | None:

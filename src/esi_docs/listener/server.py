@@ -143,11 +143,11 @@ class Listener:
     def _answer(self, conn: socket.socket, peer: str, outcome: Outcome) -> None:
         reply = ack(outcome.control_id, outcome.trigger or "S12", outcome.problems,
                     receiving=outcome.receiving, clinic=self.settings.clinic.name)  # fmt: skip
-        conn.sendall(frame(reply))
         status = "AE" if outcome.problems else "AA"
         fields = ", ".join(safe_text(p).split(":")[0] for p in outcome.problems)
         named = f" ({fields})" if fields else ""
-        self.log(f"{peer} {outcome.control_id or '-'}: {status}{named}")
+        self.log(f"{peer} {outcome.control_id or '-'}: {status}{named}")  # logged, then sent
+        conn.sendall(frame(reply))
 
     def _too_large(self, conn: socket.socket, peer: str, head: bytes) -> None:
         from esi_docs.errors import Problem
