@@ -7,6 +7,8 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from esi_docs.errors import InputError
 from esi_docs.inputs.clinic import parse_clinic
@@ -382,3 +384,24 @@ def test_reading_a_message_imports_no_rendering_code(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+_HL7_CHARS = "|^~\\&\r\nMSHPIDAISCHG0123456789-+.: Tá"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_HL7_CHARS, max_size=300), st.integers(0, 2000))
+def test_any_bytes_are_read_or_refused_never_a_traceback(noise, cut):
+    """Mutations of a real message: an EsiDocsError (one clear line each) or a patient."""
+    from esi_docs.errors import EsiDocsError
+    from esi_docs.inputs.hl7.patients import patient_from_message
+    from esi_docs.inputs.hl7.reader import parse_message_bytes
+    from esi_docs.inputs.merging import check_overrides
+
+    text = message()
+    data = (text[:cut] + noise + text[cut:]).encode("utf-8")
+    try:
+        found = parse_message_bytes(data, "frame")
+        patient_from_message(found, check_overrides(SIU_OVERRIDES, "o.yaml"), "frame")
+    except EsiDocsError as exc:
+        assert all(line and "\n" not in line for line in exc.lines())
