@@ -38,8 +38,9 @@ def frame(data: bytes) -> bytes:
 class FrameReader:
     """Reads frames from one connection; bytes outside a frame are dropped."""
 
-    def __init__(self, sock: socket.socket, *, max_bytes: int, timeout: float,
-                 stopping: threading.Event):  # fmt: skip
+    def __init__(
+        self, sock: socket.socket, *, max_bytes: int, timeout: float, stopping: threading.Event
+    ):
         self.sock = sock
         self.max_bytes = max_bytes
         self.timeout = timeout

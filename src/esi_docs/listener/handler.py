@@ -86,9 +86,12 @@ def _deliver(message: Any, source: str, settings: ListenSettings) -> None:
         message, overrides, source, procedure_codes=settings.clinic.procedure_codes
     )
     request = RenderRequest(
-        handout, patient.options(), settings.clinic, paper=settings.paper,
+        handout,
+        patient.options(),
+        settings.clinic,
+        paper=settings.paper,
         templates=settings.templates,
-    )  # fmt: skip
+    )
     result = render(request)
     written = _write(result, message.control_id, handout, settings)
     try:

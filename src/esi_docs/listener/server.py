@@ -48,9 +48,16 @@ def _normal(address: str) -> str:
 class Listener:
     """Serve until `stop()` (the SIGTERM handler calls it)."""
 
-    def __init__(self, host: str, port: int, settings: ListenSettings, *,
-                 allowed_peers: tuple[str, ...] = (), limits: ServerLimits | None = None,
-                 log: Log = print):  # fmt: skip
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        settings: ListenSettings,
+        *,
+        allowed_peers: tuple[str, ...] = (),
+        limits: ServerLimits | None = None,
+        log: Log = print,
+    ):
         self.settings = settings
         self.limits = limits or ServerLimits()
         self.allowed = {_normal(p) for p in allowed_peers}
@@ -110,8 +117,12 @@ class Listener:
         thread.start()
 
     def _serve_connection(self, conn: socket.socket, peer: str) -> None:
-        reader = FrameReader(conn, max_bytes=self.limits.max_bytes,
-                             timeout=self.limits.timeout, stopping=self.stopping)  # fmt: skip
+        reader = FrameReader(
+            conn,
+            max_bytes=self.limits.max_bytes,
+            timeout=self.limits.timeout,
+            stopping=self.stopping,
+        )
         try:
             while True:
                 try:
@@ -141,8 +152,13 @@ class Listener:
             return Outcome(control_id_of(data), "S12", (Problem(text=text),))
 
     def _answer(self, conn: socket.socket, peer: str, outcome: Outcome) -> None:
-        reply = ack(outcome.control_id, outcome.trigger or "S12", outcome.problems,
-                    receiving=outcome.receiving, clinic=self.settings.clinic.name)  # fmt: skip
+        reply = ack(
+            outcome.control_id,
+            outcome.trigger or "S12",
+            outcome.problems,
+            receiving=outcome.receiving,
+            clinic=self.settings.clinic.name,
+        )
         status = "AE" if outcome.problems else "AA"
         fields = ", ".join(safe_text(p).split(":")[0] for p in outcome.problems)
         named = f" ({fields})" if fields else ""

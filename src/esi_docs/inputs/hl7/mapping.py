@@ -54,14 +54,28 @@ def repetitions(message: Hl7Message, seg_id: str, field: int, occurrence: int = 
     return len(value) if value and isinstance(value[0], hl7.Repetition) else 1
 
 
-def value(message: Hl7Message, seg_id: str, field: int, repetition: int = 1,
-          component: int = 1, occurrence: int = 1, subcomponent: int = 1) -> str:  # fmt: skip
-    """One component, unescaped and trimmed."""
-    return field_value(message.parsed, seg_id, field, repetition=repetition, component=component,
-                 subcomponent=subcomponent, occurrence=occurrence).strip()  # fmt: skip
+def value(
+    message: Hl7Message,
+    seg_id: str,
+    field: int,
+    repetition: int = 1,
+    component: int = 1,
+    occurrence: int = 1,
+) -> str:
+    """One component (its first subcomponent), unescaped and trimmed."""
+    found = field_value(
+        message.parsed,
+        seg_id,
+        field,
+        repetition=repetition,
+        component=component,
+        occurrence=occurrence,
+    )
+    return found.strip()
 
 
 def has(message: Hl7Message, seg_id: str) -> bool:
+    """Whether the message holds a segment of this type."""
     return any(str(s[0]) == seg_id for s in message.parsed)
 
 

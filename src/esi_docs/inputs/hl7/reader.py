@@ -138,8 +138,16 @@ def _parse(segments: list[str], position: int, where: str) -> Hl7Message:
     return Hl7Message(position, control_id, message_type, parsed, sep + encoding)
 
 
-def field_value(parsed: Any, segment: str, field: int, *, repetition: int = 1, component: int = 1,
-          subcomponent: int = 1, occurrence: int = 1) -> str:  # fmt: skip
+def field_value(
+    parsed: Any,
+    segment: str,
+    field: int,
+    *,
+    repetition: int = 1,
+    component: int = 1,
+    subcomponent: int = 1,
+    occurrence: int = 1,
+) -> str:
     """One value, unescaped; '' when it is not there (the library raises for some paths)."""
     try:
         value = parsed.extract_field(
