@@ -405,3 +405,23 @@ def test_any_bytes_are_read_or_refused_never_a_traceback(noise, cut):
         patient_from_message(found, check_overrides(SIU_OVERRIDES, "o.yaml"), "frame")
     except EsiDocsError as exc:
         assert all(line and "\n" not in line for line in exc.lines())
+
+
+def test_ais_segments_with_different_starts_settle_no_time(tmp_path):
+    text = message().replace(
+        f"AIS|1||64483^Transforaminal epidural injection, lumbar^C4|{HL7_DAY}0930|||30|min\r",
+        f"AIS|1||64483^ESI^C4|{HL7_DAY}0930\rAIS|2||64484^ESI^C4|{HL7_DAY}1100\r",
+    )
+    assert problems(tmp_path, text)[0] == (
+        "visit.hl7: procedure_date: AIS[1]-4, AIS[2]-4: the AIS segments give different start "
+        "times; give it in --patient overrides.yaml"
+    )
+
+
+def test_the_display_name_wins_and_other_code_systems_are_not_icd10(tmp_path):
+    pid = "PID|1||0012345^^^CLINIC^MR||Example^Maria^^^^^L~Example^Malu^^^^^D||19610412|F"
+    dg1 = "DG1|1||E11.9^Looks like diabetes^LOCAL"
+    patient = mapped(tmp_path, message(PID=pid, DG1=dg1), {"diabetic": "false"})
+    assert patient.mapping["name"] == "Malu Example"
+    assert patient.provenance["diabetic"].used.source == "overrides.yaml"
+    assert patient.provenance["diabetic"].overridden is None  # a LOCAL E11.9 settles nothing
