@@ -37,7 +37,12 @@ def _handouts(given: tuple[str, ...]) -> dict[str, str]:
     multiple=True,
     help="An address allowed to send (repeat for each); needed to listen beyond loopback.",
 )
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where each letter is written (0600 files named by date, MRN, handout, control ID).",
+)
 @print_option("Also print each letter (the named printer, else the clinic's, else the default).")
 @click.option(
     "--patient",
@@ -66,7 +71,13 @@ def _handouts(given: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds a connection may stay silent (or a message take to arrive).",
 )
-@click.option("--max-connections", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Connections open at once; more are closed at once (interface engines reconnect).",
+)
 @clinic_option
 @templates_option
 @paper_option
