@@ -116,6 +116,7 @@ def test_an_siu_becomes_a_letter_a_record_and_an_aa(serve, tmp_path):
     stored = json.loads(options)
     assert stored["source"] == "listen"
     assert stored["hl7_message"] == {"control_id": "L1", "type": "SIU^S12"}
+    assert stored["hl7_provenance"]["procedure_date"]["used"]["where"] == "AIS-4"
     assert log == ["127.0.0.1 L1: AA"]
 
 

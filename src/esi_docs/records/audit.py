@@ -136,7 +136,7 @@ def make_entry(
     request, document = rendered.request, rendered.document
     options = request.options() | {"source": source}
     if provenance is not None:
-        key = "fhir_provenance" if source == "fhir" else f"{source}_provenance"
+        key = "hl7_provenance" if message is not None else "fhir_provenance"
         options[key] = dict(provenance)
     if message is not None:  # HL7 v2 (issue 17): the message control ID, to find it again
         options["hl7_message"] = dict(message)
