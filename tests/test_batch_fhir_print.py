@@ -75,7 +75,8 @@ def test_overrides_are_refused_for_a_csv_roster(run_cli, tmp_path, overrides):
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        f"esi-docs: error: {overrides}: --patient overrides apply only to a FHIR Bundle roster\n"
+        f"esi-docs: error: {overrides}: --patient overrides apply only to a FHIR Bundle or "
+        "HL7 v2 roster\n"
     )
 
 

@@ -169,15 +169,22 @@ def test_a_utc_time_is_not_taken_for_the_clinic_time(tmp_path):
 )
 def test_body_site_gives_the_region(tmp_path, code, region):
     bundle = single()
-    resource(bundle, "Procedure")["bodySite"][0]["coding"][0]["code"] = code
+    proc = resource(bundle, "Procedure")
+    proc["bodySite"][0]["coding"][0]["code"] = code
+    # 62321 is cervical or thoracic, 62323 lumbar or sacral: the code must allow the site.
+    proc["code"]["coding"][0]["code"] = "62323" if region == "lumbar" else "62321"
     assert mapped(tmp_path, bundle).mapping["region"] == region
 
 
-def test_an_unlisted_body_site_is_missing(tmp_path):
+def test_an_unlisted_body_site_leaves_the_code_to_say(tmp_path):
     bundle = single()
-    resource(bundle, "Procedure")["bodySite"][0]["coding"][0]["code"] = "39607008"
+    proc = resource(bundle, "Procedure")
+    proc["bodySite"][0]["coding"][0]["code"] = "39607008"
+    assert mapped(tmp_path, bundle).mapping["region"] == "lumbar"  # CPT 62323: lumbar/sacral
+    proc["code"]["coding"][0]["code"] = "62321"
     assert problems(tmp_path, bundle) == [
-        "bundle.json: region: not in the Bundle; give it in --patient overrides.yaml"
+        "bundle.json: region: Procedure/esi1.code: CPT 62321 covers cervical and thoracic; "
+        "give it in --patient overrides.yaml"
     ]
 
 
@@ -197,6 +204,8 @@ def test_cpt_code_gives_the_approach(tmp_path, cpt, approach):
     proc = resource(bundle, "Procedure")
     del proc["extension"]
     proc["code"]["coding"][0]["code"] = cpt
+    if cpt in ("62320", "62321", "64479", "64480"):  # cervical or thoracic codes
+        proc["bodySite"][0]["coding"][0]["code"] = "122494005"
     assert mapped(tmp_path, bundle).mapping["approach"] == approach
 
 

@@ -15,6 +15,10 @@ HEAVY = (
     "esi_docs.inputs.fhir.patients",
     "esi_docs.inputs.fhir.reader",
     "esi_docs.inputs.fhir.mapping",
+    "esi_docs.inputs.hl7.patients",  # issue 17: HL7 v2 in, its parser and the MLLP listener
+    "esi_docs.inputs.hl7.reader",
+    "esi_docs.listener",
+    "hl7",
     "fhir",
     "pydantic",
     "flask",

@@ -110,7 +110,11 @@ def test_roster_size_is_checked_before_parsing(tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("r.txt", "x", "a roster must be a .csv, .yaml, .yml or FHIR Bundle .json file"),
+        (
+            "r.txt",
+            "x",
+            "a roster must be a .csv, .yaml, .yml, FHIR Bundle .json or HL7 v2 .hl7 file",
+        ),
         ("r.csv", HEADER + "\n", "the roster has no patients"),
         ("r.yaml", "name: x\n", "a YAML roster is a list of patients"),
     ],

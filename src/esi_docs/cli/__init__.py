@@ -16,6 +16,7 @@ from esi_docs.cli.batch import batch
 from esi_docs.cli.example import example
 from esi_docs.cli.history import history
 from esi_docs.cli.lint import lint
+from esi_docs.cli.listen import listen
 from esi_docs.cli.render import render
 from esi_docs.cli.reprint import reprint
 from esi_docs.cli.serve import serve
@@ -72,6 +73,7 @@ cli.add_command(history)
 cli.add_command(reprint)
 cli.add_command(users)
 cli.add_command(audit)
+cli.add_command(listen)
 
 
 def main() -> None:

@@ -19,15 +19,15 @@ from esi_docs.delivery.naming import DEFAULT_PATTERN
     "--roster",
     required=True,
     type=click.Path(path_type=Path),
-    help="Patients, one per row: CSV (header row of patient-file keys) or a YAML list. "
-    "`esi-docs example roster` prints one.",
+    help="Patients, one per row: CSV (header row of patient-file keys) or a YAML list; or a "
+    "FHIR Bundle (.json) or HL7 v2 messages (.hl7). `esi-docs example roster` prints one.",
 )
 @click.option(
     "--patient",
     "overrides",
     type=click.Path(path_type=Path),
-    help="With a FHIR Bundle roster: a YAML of patient-file keys the Bundle does not settle "
-    "(e.g. sedation), for every patient or under `Patient/<id>:` for one.",
+    help="With a FHIR Bundle or HL7 v2 roster: a YAML of patient-file keys it does not settle "
+    "(e.g. sedation), for every patient or under `Patient/<id>:` / `Message/<control id>:`.",
 )
 @clinic_option
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
@@ -97,10 +97,11 @@ def batch(
     if output_format == "html" and printer is not None:
         raise click.UsageError("--print: prints PDFs only; leave out --format html")
     _refuse_merged_over_manifest(merged, out_dir)
-    rows = read_roster(roster, overrides)
+    clinic = load_clinic(clinic_file)
+    rows = read_roster(roster, overrides, clinic.procedure_codes)
     settings = BatchSettings(
         handout=handout,
-        clinic=load_clinic(clinic_file),
+        clinic=clinic,
         out_dir=out_dir,
         templates=templates,
         paper=paper,

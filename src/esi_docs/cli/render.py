@@ -1,7 +1,8 @@
 """`esi-docs render HANDOUT`: one handout for one patient (or none, for the guide).
 
-The patient comes from a patient file, or from a FHIR Bundle (`--fhir`, with the patient
-file as overrides). The PDF goes to a file, standard output, a printer, or several of them.
+The patient comes from a patient file, or from a FHIR Bundle (`--fhir`) or HL7 v2 messages
+(`--hl7`), with the patient file as overrides. The PDF goes to a file, standard output, a
+printer, or several of them.
 """
 
 from __future__ import annotations
@@ -35,9 +36,25 @@ from esi_docs.cli.options import clinic_option, paper_option, print_option, temp
     help="Which Patient of a Bundle holding several (its id, e.g. p1).",
 )
 @click.option(
+    "--hl7",
+    "hl7_file",
+    type=click.Path(path_type=Path),
+    help="HL7 v2 messages (SIU^S12, ADT^A04) holding the patient; --patient then gives overrides.",
+)
+@click.option(
+    "--hl7-patient",
+    default=None,
+    help="Which message of an HL7 file holding several (its control ID, MSH-10).",
+)
+@click.option(
     "--fhir-out",
     type=click.Path(path_type=Path),
     help="Also write a FHIR R4 DocumentReference (JSON) carrying the PDF.",
+)
+@click.option(
+    "--hl7-out",
+    type=click.Path(path_type=Path),
+    help="Also write an HL7 v2 MDM^T02 carrying the PDF (for EHRs that file documents so).",
 )
 @click.option(
     "-o",
@@ -73,7 +90,10 @@ def render(
     clinic_file: Path | None,
     fhir_file: Path | None,
     fhir_patient: str | None,
+    hl7_file: Path | None,
+    hl7_patient: str | None,
     fhir_out: Path | None,
+    hl7_out: Path | None,
     output: Path | None,
     printer: str | None,
     paper: str,
@@ -96,12 +116,22 @@ def render(
     output_format = output_format or format_for(output)
     if output_format == "html" and printer is not None:
         raise click.UsageError("--print: prints PDFs only; leave out --format html")
-    patient, subject, provenance = load_patient_input(patient_file, fhir_file, fhir_patient)
     clinic = load_clinic(clinic_file)
+    given = load_patient_input(
+        patient_file,
+        fhir_file,
+        fhir_patient,
+        hl7_file=hl7_file,
+        hl7_patient=hl7_patient,
+        clinic=clinic,
+    )
+    if hl7_out is not None and given.patient is None:  # before anything is written
+        raise InputError("--hl7-out: needs a patient (--patient, --fhir or --hl7)")
+    who = operator_name(operator)  # a bad --operator stops the run before anything is written
     audit = open_audit(audit_db, no_audit)  # before rendering: a broken audit stops the print
     request = RenderRequest(
         handout,
-        patient,
+        given.patient,
         clinic,
         language=language,
         large_print=large_print,
@@ -112,12 +142,20 @@ def render(
     try:
         result = render(request)
     except InputError as exc:  # a patient field refused at compose: name the file it came from
-        where = str(patient_file or fhir_file or "")
+        where = str(patient_file or fhir_file or hl7_file or "")
         exc.problems = [p.within(where) if where and not p.source and p.field else p
                         for p in exc.problems]  # fmt: skip
         raise
     deliver(
-        result, output=output, printer=printer, clinic=clinic, fhir_out=fhir_out, subject=subject
+        result,
+        output=output,
+        printer=printer,
+        clinic=clinic,
+        fhir_out=fhir_out,
+        subject=given.subject,
+        hl7_out=hl7_out,
+        operator=who,
+        encounter=given.encounter,
     )
     # The record comes after delivery, so it exists exactly when a sheet was given: a failed
     # write leaves no record, and a failed record takes the written files back.
@@ -125,12 +163,13 @@ def render(
         try:
             audit.record(
                 result,
-                operator=operator_name(operator),
-                source="fhir" if fhir_file else "render",
-                provenance=provenance,
+                operator=who,
+                source=given.source,
+                provenance=given.provenance,
+                message=given.message,
             )
         except EsiDocsError:
-            withdraw(output, fhir_out, printed=printer is not None)
+            withdraw(output, fhir_out, printed=printer is not None, hl7_out=hl7_out)
             raise
 
 

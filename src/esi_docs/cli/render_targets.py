@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +22,87 @@ from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
 
 
+@dataclass(frozen=True)
+class PatientInput:
+    """Where `render` got its patient: the options, the DocumentReference subject that points
+    back at it, where each value came from (Bundle or message, for the audit), the audit
+    source, the HL7 message it came from, and the Bundle's Encounter."""
+
+    patient: PatientOptions | None
+    subject: dict[str, Any] | None = None
+    provenance: dict[str, Any] | None = None
+    source: str = "render"
+    message: dict[str, str] | None = None  # HL7 v2: control_id and type
+    encounter: str | None = None
+
+
 def load_patient_input(
-    patient_file: Path | None, fhir_file: Path | None, fhir_patient: str | None
-) -> tuple[PatientOptions | None, dict[str, Any] | None, dict[str, Any] | None]:
-    """The patient, the DocumentReference subject that points back at it, and (from a Bundle)
-    where each value came from, for the audit record."""
+    patient_file: Path | None,
+    fhir_file: Path | None,
+    fhir_patient: str | None,
+    *,
+    hl7_file: Path | None = None,
+    hl7_patient: str | None = None,
+    clinic: ClinicProfile | None = None,
+) -> PatientInput:
+    """The patient from a patient file, a FHIR Bundle or an HL7 v2 file (the patient file
+    then gives overrides); `clinic` supplies its own procedure code map."""
     from esi_docs.delivery.docref import mrn_subject
     from esi_docs.inputs.patient import load_patient
 
+    codes = clinic.procedure_codes if clinic is not None else ()
+    if fhir_file is not None and hl7_file is not None:
+        raise InputError("--fhir and --hl7: give one EHR input, not both")
+    if hl7_patient and hl7_file is None:
+        raise InputError("--hl7-patient: only with --hl7")
+    if hl7_file is not None:
+        return _from_hl7(patient_file, hl7_file, hl7_patient, codes)
     if fhir_file is None:
         if fhir_patient:
             raise InputError("--fhir-patient: only with --fhir")
         patient = load_patient(patient_file) if patient_file else None
-        return patient, (mrn_subject(patient.mrn) if patient else None), None
+        return PatientInput(patient, mrn_subject(patient.mrn) if patient else None)
     from esi_docs.inputs.fhir import patients_from_bundle
-    from esi_docs.inputs.fhir.patients import provenance_record
+    from esi_docs.inputs.merging import provenance_record
 
-    chosen = _choose(patients_from_bundle(fhir_file, patient_file), fhir_file, fhir_patient)
-    return chosen.options(), {"reference": chosen.reference}, provenance_record(chosen)
+    found = patients_from_bundle(fhir_file, patient_file, procedure_codes=codes)
+    chosen = _choose(found, fhir_file, fhir_patient)
+    return PatientInput(
+        chosen.options(),
+        {"reference": chosen.reference},
+        provenance_record(chosen),
+        "fhir",
+        encounter=chosen.encounter,
+    )
+
+
+def _from_hl7(
+    overrides: Path | None, hl7_file: Path, wanted: str | None, codes: tuple
+) -> PatientInput:
+    from esi_docs.delivery.docref import mrn_subject
+    from esi_docs.inputs.hl7 import patients_from_hl7
+    from esi_docs.inputs.merging import provenance_record
+
+    found = patients_from_hl7(hl7_file, overrides, procedure_codes=codes)
+    labels = [p.label for p in found]
+    if wanted:
+        label = wanted if wanted.startswith("Message/") else f"Message/{wanted}"
+        chosen = next((p for p in found if p.label == label), None)
+        if chosen is None:
+            held = ", ".join(labels[:5])
+            raise InputError(f"{hl7_file}: {label}: not in the file; it holds {held}")
+    elif len(found) > 1:
+        raise InputError(
+            f"{hl7_file}: holds {len(found)} messages ({', '.join(labels[:5])}); "
+            "choose one with --hl7-patient CONTROL-ID, or use esi-docs batch"
+        )
+    else:
+        chosen = found[0]
+    patient = chosen.options()
+    message = {"control_id": chosen.control_id, "type": chosen.message_type}
+    return PatientInput(
+        patient, mrn_subject(patient.mrn), provenance_record(chosen), "hl7", message
+    )
 
 
 def _choose(patients: list, fhir_file: Path, wanted: str | None):  # type: ignore[no-untyped-def]
@@ -66,8 +129,11 @@ def deliver(
     clinic: ClinicProfile,
     fhir_out: Path | None,
     subject: dict[str, Any] | None,
+    hl7_out: Path | None = None,
+    operator: str | None = None,
+    encounter: str | None = None,
 ) -> None:
-    """Write, describe and print the sheet, in that order."""
+    """Write, describe (FHIR, HL7 v2) and print the sheet, in that order."""
     from esi_docs.delivery.atomic import write_atomic
 
     if output is not None and str(output) == "-":
@@ -76,7 +142,9 @@ def deliver(
         write_atomic(output, result.pdf)
         click.echo(f"wrote {output}", err=True)
     if fhir_out is not None:
-        _write_docref(result, fhir_out, subject)
+        _write_docref(result, fhir_out, subject, clinic, operator, encounter)
+    if hl7_out is not None:
+        _write_mdm(result, hl7_out, clinic)
     if printer is not None:
         _print(result.pdf, printer or clinic.printer, output)
 
@@ -95,10 +163,12 @@ def _to_stdout(data: bytes) -> None:
         raise RenderError(f"standard output: cannot write the PDF ({reason})") from None
 
 
-def withdraw(output: Path | None, fhir_out: Path | None, *, printed: bool) -> None:
+def withdraw(
+    output: Path | None, fhir_out: Path | None, *, printed: bool, hl7_out: Path | None = None
+) -> None:
     """Take back what was delivered when its audit record could not be written: the files go;
     a print job cannot be called back, so the message says so."""
-    for path in (output, fhir_out):
+    for path in (output, fhir_out, hl7_out):
         if path is not None and str(path) != "-":
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -106,16 +176,43 @@ def withdraw(output: Path | None, fhir_out: Path | None, *, printed: bool) -> No
         click.echo("esi-docs: the sheet was sent to the printer but is not recorded", err=True)
 
 
-def _write_docref(result: RenderedHandout, path: Path, subject: dict[str, Any] | None) -> None:
+def _write_docref(
+    result: RenderedHandout,
+    path: Path,
+    subject: dict[str, Any] | None,
+    clinic: ClinicProfile,
+    operator: str | None,
+    encounter: str | None,
+) -> None:
     from esi_docs.delivery.docref import document_reference, write_document_reference
 
     if subject is None:
         raise InputError("--fhir-out: needs a patient (--patient or --fhir)")
     pdf, html = _both_formats(result)
     resource = document_reference(
-        pdf, subject=subject, language=result.document.language, html=html
+        pdf,
+        subject=subject,
+        language=result.document.language,
+        html=html,
+        clinic=clinic,
+        operator=operator,
+        encounter=encounter,
     )
     write_document_reference(path, resource)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _write_mdm(result: RenderedHandout, path: Path, clinic: ClinicProfile) -> None:
+    from esi_docs.delivery.mdm import mdm_t02, write_mdm
+
+    patient = result.request.patient
+    if patient is None:
+        raise InputError("--hl7-out: needs a patient (--patient, --fhir or --hl7)")
+    pdf, _ = _both_formats(result)
+    message = mdm_t02(
+        pdf, mrn=patient.mrn, name=patient.name, physician=patient.physician, clinic=clinic.name
+    )
+    write_mdm(path, message)
     click.echo(f"wrote {path}", err=True)
 
 

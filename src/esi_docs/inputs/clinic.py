@@ -20,7 +20,7 @@ from typing import Any
 
 from esi_docs import clock
 from esi_docs.errors import Problems
-from esi_docs.inputs import medicines
+from esi_docs.inputs import esi_codes, medicines
 from esi_docs.inputs import values as parse
 from esi_docs.inputs.yamlio import load_data_file, parse_yaml
 
@@ -156,6 +156,8 @@ class ClinicProfile:
     content_approval: Mapping[str, ContentApproval] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # Issue 17: the clinic's own procedure codes (SNOMED CT, local) -> approach and region.
+    procedure_codes: tuple[esi_codes.LocalCode, ...] = ()
 
     def approval_for(self, language: str, version: str) -> ContentApproval | None:
         """The approval of exactly this language's content version, or None (a draft)."""
@@ -183,6 +185,7 @@ class ClinicProfile:
                 }
                 for lang, a in self.content_approval.items()
             },
+            esi_codes.KEY: esi_codes.local_codes_data(self.procedure_codes),
         }
 
     def hold_for(self, drug: str) -> HoldRule | None:
@@ -228,6 +231,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
             REVIEW_KEY,
             APPROVAL_KEY,
             DESKS,
+            esi_codes.KEY,
         )
         if key not in known:
             allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, *known]))
@@ -240,6 +244,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
     desks = _desk_printers(data.get(DESKS) or {}, problems)
     # Never layered over the defaults: a clinic's file approves only what it says it approves.
     approvals = _approvals(data.get(APPROVAL_KEY), problems)
+    local_codes = esi_codes.parse_local_codes(data.get(esi_codes.KEY), problems)
     problems.raise_if_any()
     return ClinicProfile(
         **text,
@@ -248,6 +253,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         content_review_months=review,
         desk_printers=MappingProxyType(desks),
         content_approval=MappingProxyType(approvals),
+        procedure_codes=local_codes,
     )
 
 

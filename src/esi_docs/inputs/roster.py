@@ -34,16 +34,25 @@ def row_label(source: str, number: int) -> str:
     return f"{source} row {number}"
 
 
-def read_roster(path: Path, overrides: Path | None = None) -> list[RosterRow]:
-    """Read a CSV, YAML or FHIR Bundle (.json) roster; raises InputError for a file that cannot
-    be read at all. `overrides` (a patient-file subset) fills what a Bundle does not say."""
+def read_roster(
+    path: Path, overrides: Path | None = None, procedure_codes: tuple = ()
+) -> list[RosterRow]:
+    """Read a CSV, YAML, FHIR Bundle (.json) or HL7 v2 (.hl7) roster; raises InputError for a
+    file that cannot be read at all. `overrides` (a patient-file subset) fills what a Bundle
+    or a message does not say; `procedure_codes` is the clinic profile's own code map."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        rows = _read_bundle(path, overrides)
+        rows = _read_bundle(path, overrides, procedure_codes)
+    elif suffix == ".hl7":
+        rows = _read_hl7(path, overrides, procedure_codes)
     elif suffix not in READERS:
-        raise InputError(f"{path}: a roster must be a .csv, .yaml, .yml or FHIR Bundle .json file")
+        raise InputError(
+            f"{path}: a roster must be a .csv, .yaml, .yml, FHIR Bundle .json or HL7 v2 .hl7 file"
+        )
     elif overrides is not None:
-        raise InputError(f"{overrides}: --patient overrides apply only to a FHIR Bundle roster")
+        raise InputError(
+            f"{overrides}: --patient overrides apply only to a FHIR Bundle or HL7 v2 roster"
+        )
     else:
         rows = READERS[suffix](path)
     if not rows:
@@ -113,13 +122,22 @@ def _read_yaml(path: Path) -> list[RosterRow]:
     return rows
 
 
-def _read_bundle(path: Path, overrides: Path | None) -> list[RosterRow]:
+def _read_bundle(path: Path, overrides: Path | None, procedure_codes: tuple) -> list[RosterRow]:
     """Every patient of a FHIR Bundle, labelled `bundle.json Patient/<id>` (no PHI). The Bundle
     never guesses: a field it does not settle must come from the overrides, or the run stops
     with one line per patient and field."""
     from esi_docs.inputs.fhir import patients_from_bundle  # pydantic models: load only when needed
 
-    patients = patients_from_bundle(path, overrides)
+    patients = patients_from_bundle(path, overrides, procedure_codes=procedure_codes)
+    return [RosterRow(f"{path} {patient.label}", dict(patient.mapping)) for patient in patients]
+
+
+def _read_hl7(path: Path, overrides: Path | None, procedure_codes: tuple) -> list[RosterRow]:
+    """One patient per HL7 v2 message, labelled `file.hl7 Message/<control id>` (no PHI);
+    like a Bundle, a field no message settles must come from the overrides file."""
+    from esi_docs.inputs.hl7 import patients_from_hl7
+
+    patients = patients_from_hl7(path, overrides, procedure_codes=procedure_codes)
     return [RosterRow(f"{path} {patient.label}", dict(patient.mapping)) for patient in patients]
 
 

@@ -129,13 +129,17 @@ def make_entry(
     operator: str | None = None,
     source: str = "render",
     provenance: Mapping[str, Any] | None = None,
+    message: Mapping[str, str] | None = None,
 ) -> AuditEntry:
     """Describe one RenderedHandout for the audit trail: exactly the request it answered and
     the content files it was made from (nothing guessed from the PDF, nothing re-read)."""
     request, document = rendered.request, rendered.document
     options = request.options() | {"source": source}
     if provenance is not None:
-        options["fhir_provenance"] = dict(provenance)
+        key = "hl7_provenance" if message is not None else "fhir_provenance"
+        options[key] = dict(provenance)
+    if message is not None:  # HL7 v2 (issue 17): the message control ID, to find it again
+        options["hl7_message"] = dict(message)
     patient = request.patient
     return AuditEntry(
         handout=request.handout,
@@ -184,9 +188,12 @@ class AuditLog:
         operator: str | None = None,
         source: str = "render",
         provenance: Mapping[str, Any] | None = None,
+        message: Mapping[str, str] | None = None,
     ) -> int:
         """Record one delivered RenderedHandout; returns the record id."""
-        entry = make_entry(rendered, operator=operator, source=source, provenance=provenance)
+        entry = make_entry(
+            rendered, operator=operator, source=source, provenance=provenance, message=message
+        )
         return self.add([entry])[0]
 
     def add(self, entries: list[AuditEntry]) -> list[int]:

@@ -6,8 +6,10 @@ the run then asks for the value in the overrides file instead of guessing.
 
 from __future__ import annotations
 
+from esi_docs.inputs import esi_codes
+
 SNOMED = "http://snomed.info/sct"
-CPT = "http://www.ama-assn.org/go/cpt"
+CPT = esi_codes.CPT_URI
 ICD10 = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
@@ -27,19 +29,7 @@ REGION_BY_SNOMED = {
     "122496007": "lumbar",  # Lumbar spine structure
 }
 
-# Procedure.code (CPT) -> approach. 62322/62323 read "interlaminar epidural, lumbar or sacral
-# (caudal)": the code alone does not tell interlaminar from caudal, so it settles nothing and
-# the approach extension or the overrides file must say which.
-APPROACH_BY_CPT = {
-    "62320": "interlaminar",  # cervical or thoracic, without imaging
-    "62321": "interlaminar",  # cervical or thoracic, with imaging
-    "64479": "transforaminal",  # cervical or thoracic, single level
-    "64480": "transforaminal",  # cervical or thoracic, each additional level
-    "64483": "transforaminal",  # lumbar or sacral, single level
-    "64484": "transforaminal",  # lumbar or sacral, each additional level
-}
-AMBIGUOUS_CPT = {"62322": "interlaminar or caudal", "62323": "interlaminar or caudal"}
-ESI_CPT = set(APPROACH_BY_CPT) | set(AMBIGUOUS_CPT)
+# Procedure.code: the ESI code table is esi_codes.py, shared with HL7 v2 AIS-3.
 
 # Diabetes mellitus (SNOMED CT 73211009) and the descendants we list.
 DIABETES_SNOMED = {
@@ -49,7 +39,7 @@ DIABETES_SNOMED = {
     "11687002",  # Gestational diabetes mellitus
     "8801005",  # Secondary diabetes mellitus
 }
-DIABETES_ICD10_PREFIXES = ("E08", "E09", "E10", "E11", "E12", "E13")
+DIABETES_ICD10_PREFIXES = esi_codes.DIABETES_ICD10_PREFIXES  # shared with HL7 v2 DG1
 
 ACTIVE_CLINICAL = {"active", "recurrence", "relapse"}
 INACTIVE_CLINICAL = {"inactive", "remission", "resolved"}

@@ -12,20 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from esi_docs.inputs import esi_codes
+from esi_docs.inputs.esi_codes import LocalCode
 from esi_docs.inputs.fhir import codes
 from esi_docs.inputs.fhir.reader import PatientRecord
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One field as the Bundle gives it; value None means 'spoken of, but not settled'."""
-
-    value: str | None
-    where: str
-    reason: str = ""
-
-
-Findings = dict[str, Finding]
+from esi_docs.inputs.merging import Finding, Findings
 
 
 def codings(concept: Any) -> list[Any]:
@@ -113,10 +104,22 @@ def map_patient(record: PatientRecord) -> Findings:
 # --- Procedure -----------------------------------------------------------------------------
 
 
-def _is_esi(procedure: Any) -> bool:
-    return _has_code(procedure.code, codes.CPT, codes.ESI_CPT) or bool(
-        _extension(procedure, codes.APPROACH_EXTENSION)
-    )
+@dataclass(frozen=True)
+class ProcedureFindings:
+    """What the ESI Procedure settles, and the Encounter it belongs to (for FHIR out)."""
+
+    findings: Findings
+    encounter: str | None = None
+
+
+def _meanings(procedure: Any, local: tuple[LocalCode, ...]) -> list[esi_codes.Meaning]:
+    found = (esi_codes.meaning(c.system, c.code, local) for c in codings(procedure.code))
+    return [m for m in found if m is not None]
+
+
+def _is_esi(procedure: Any, local: tuple[LocalCode, ...]) -> bool:
+    single = any(m.single_shot for m in _meanings(procedure, local))
+    return single or bool(_extension(procedure, codes.APPROACH_EXTENSION))
 
 
 def _extension(resource: Any, url: str) -> Any:
@@ -153,7 +156,7 @@ def _when(label: str, procedure: Any) -> Findings:
     return {"procedure_date": Finding(None, where, "gives no full date")}
 
 
-def _region(label: str, procedure: Any) -> Findings:
+def _site_region(label: str, procedure: Any) -> Findings:
     found = {
         codes.REGION_BY_SNOMED[c.code]
         for site in procedure.bodySite or []
@@ -166,27 +169,36 @@ def _region(label: str, procedure: Any) -> Findings:
     return {"region": Finding(found.pop(), where)} if found else {}
 
 
-def _approach(label: str, procedure: Any) -> Findings:
+def _region(label: str, procedure: Any, meanings: list[esi_codes.Meaning]) -> Findings:
+    """The region from bodySite, cross-checked with what the code allows; else the code's own
+    region when it names exactly one."""
+    site = _site_region(label, procedure).get("region")
+    code = esi_codes.code_region(meanings, f"{label}.code")
+    if site is None or site.value is None:
+        return {"region": site} if site is not None else code
+    allowed = esi_codes.allowed_regions(meanings)
+    if allowed and site.value not in allowed:
+        shown = next(m for m in meanings if m.regions)
+        reason = f"says {site.value}, but {shown.label} is {' or '.join(shown.regions)}"
+        return {"region": Finding(None, site.where, reason)}
+    return {"region": site}
+
+
+def _approach(label: str, procedure: Any, meanings: list[esi_codes.Meaning]) -> Findings:
     ext = _extension(procedure, codes.APPROACH_EXTENSION)
-    by_code = {
-        codes.APPROACH_BY_CPT[c.code]
-        for c in codings(procedure.code)
-        if c.system == codes.CPT and c.code in codes.APPROACH_BY_CPT
-    }
+    by_code = esi_codes.code_approach(meanings, f"{label}.code")
     if ext is not None:
         where = f"{label}.extension[{codes.APPROACH_EXTENSION}]"
         value = ext.valueCode
-        if by_code and by_code != {value}:
+        said = by_code.get("approach")
+        if said is not None and said.value is not None and said.value != value:
+            return {"approach": Finding(None, where, "disagrees with the procedure code")}
+        if said is not None and said.value is None and said.reason.startswith("codes name"):
             return {"approach": Finding(None, where, "disagrees with the procedure code")}
         return {"approach": Finding(value, where)}
-    where = f"{label}.code"
-    if len(by_code) == 1:
-        return {"approach": Finding(by_code.pop(), where)}
     if by_code:
-        return {"approach": Finding(None, where, "codes name more than one approach")}
-    shown = [c.code for c in codings(procedure.code) if c.code in codes.AMBIGUOUS_CPT]
-    reason = f"CPT {shown[0]} covers interlaminar and caudal" if shown else "no approach code"
-    return {"approach": Finding(None, where, reason)}
+        return by_code
+    return {"approach": Finding(None, f"{label}.code", "no approach code")}
 
 
 def _sedation(label: str, procedure: Any) -> Findings:
@@ -197,27 +209,69 @@ def _sedation(label: str, procedure: Any) -> Findings:
     return {"sedation": Finding("true" if ext.valueBoolean else "false", where)}
 
 
-def map_procedure(record: PatientRecord) -> Findings:
+def _code_names(procedure: Any) -> str:
+    shown = [f"{esi_codes.system_name(c.system)} {c.code}" for c in codings(procedure.code)]
+    return ", ".join(shown[:3]) if shown else ""
+
+
+def _why_not(procedure: Any, local: tuple[LocalCode, ...]) -> str:
+    """Why one Procedure is not the ESI (codes and statuses only: no patient data)."""
+    names = _code_names(procedure)
+    if _is_esi(procedure, local):
+        return f"{names or 'an ESI'} with status '{procedure.status}', not completed"
+    if not names:
+        return "no code"
+    return f"{names}: not an ESI code"
+
+
+MAX_LISTED = 5
+
+
+def _none_is_esi(record: PatientRecord, local: tuple[LocalCode, ...]) -> Findings:
+    """No ESI Procedure: a catheter infusion is refused outright; otherwise say which
+    Procedures the Bundle holds and why none is an ESI."""
+    procedures = record.of_type("Procedure")
+    for label, p in procedures:
+        catheter = [m for m in _meanings(p, local) if not m.single_shot]
+        if catheter and p.status in codes.PROCEDURE_DONE:
+            reason = (
+                f"{catheter[0].label} is an epidural catheter infusion, not a single-shot "
+                "injection; esi-docs prints sheets for single-shot ESIs only"
+            )
+            return {"approach": Finding(None, f"{label}.code", reason, final=True)}
+    if not procedures:
+        return {}
+    listed = "; ".join(f"{label} ({_why_not(p, local)})" for label, p in procedures[:MAX_LISTED])
+    more = f"; and {len(procedures) - MAX_LISTED} more" if len(procedures) > MAX_LISTED else ""
+    where = f"{record.label}: Procedures"
+    reason = f"none is a completed ESI: {listed}{more}"
+    return {"procedure_date": Finding(None, where, reason)}
+
+
+def map_procedure(record: PatientRecord, local: tuple[LocalCode, ...] = ()) -> ProcedureFindings:
     """Date, time, region, approach (and sedation by extension) from the ESI Procedure."""
     done = [
         (label, p)
         for label, p in record.of_type("Procedure")
-        if p.status in codes.PROCEDURE_DONE and _is_esi(p)
+        if p.status in codes.PROCEDURE_DONE and _is_esi(p, local)
     ]
     if not done:
-        return {}
+        return ProcedureFindings(_none_is_esi(record, local))
     if len(done) > 1:
         reason = "the Bundle holds several ESI Procedures for this patient"
         where = ", ".join(label for label, _ in done)
         fields = ("procedure_date", "procedure_time", "approach", "region")
-        return {name: Finding(None, where, reason) for name in fields}
+        return ProcedureFindings({name: Finding(None, where, reason) for name in fields})
     label, procedure = done[0]
-    return {
+    meanings = _meanings(procedure, local)
+    findings = {
         **_when(label, procedure),
-        **_region(label, procedure),
-        **_approach(label, procedure),
+        **_region(label, procedure, meanings),
+        **_approach(label, procedure, meanings),
         **_sedation(label, procedure),
     }
+    encounter = procedure.encounter.reference if procedure.encounter is not None else None
+    return ProcedureFindings(findings, encounter)
 
 
 # --- Condition -----------------------------------------------------------------------------
