@@ -1,7 +1,7 @@
 """Helpers for the HL7 v2 tests: one SIU^S12 built from parts, changed per case.
 
-The procedure is yesterday (a discharge sheet) unless a test says otherwise, so the sample
-never ages into a refused date.
+The procedure is the day before the tests' fixed day (ESI_DOCS_TODAY, tests/conftest.py) for
+a discharge sheet, unless a test says otherwise, so the sample never ages into a refused date.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-YESTERDAY = date.today() - timedelta(days=1)
+from tests.conftest import DISCHARGE_DAY
+
+YESTERDAY = date.fromisoformat(DISCHARGE_DAY) - timedelta(days=1)
 HL7_DAY = YESTERDAY.strftime("%Y%m%d")
 
 # What the sample message says, as a patient file would say it ...

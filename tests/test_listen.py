@@ -23,14 +23,15 @@ from esi_docs.inputs.clinic import load_clinic
 from esi_docs.listener.handler import ListenSettings
 from esi_docs.listener.server import Listener, ServerLimits
 from esi_docs.records.audit import AuditLog
-from tests.conftest import pdf_text, write_yaml
+from tests.conftest import DISCHARGE_DAY, pdf_text, write_yaml
 from tests.hl7_helpers import SIU_OVERRIDES, message
 
-DAY = (date.today() + timedelta(days=3)).strftime("%Y%m%d")
+# Booked ten days after the tests' fixed day: a letter whose stop dates are all still ahead.
+DAY = (date.fromisoformat(DISCHARGE_DAY) + timedelta(days=10)).strftime("%Y%m%d")
 
 
 def future(control_id: str = "L1", **replace: str | None) -> bytes:
-    """The sample SIU^S12, booked three days ahead (a pre-procedure letter)."""
+    """The sample SIU^S12, booked ten days ahead (a pre-procedure letter)."""
     replace.setdefault("AIS", f"AIS|1||64483^Transforaminal ESI^C4|{DAY}0930")
     replace.setdefault("SCH", f"SCH|A1|F1||||||||30^min|^^30^{DAY}0930")
     return message(control_id, **replace).encode("utf-8")
