@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
 
 from esi_docs.content.search_path import ContentPaths, packaged_folder
+from esi_docs.content.traversable import Traversable
 from tests.conftest import write_yaml
 
 TODAY = "2026-11-21"

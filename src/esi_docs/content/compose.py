@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +54,7 @@ from esi_docs.content.sandbox import (
     render_text,
 )
 from esi_docs.content.search_path import ContentPaths
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, InputError, Problem
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
@@ -144,7 +144,7 @@ class ContentLibrary:
             with deadline():
                 document = _compose(recipe, pack, sections, patient, clinic, large_print)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
-            raise Place(recipe.file).error(exc.message) from None
+            raise Place(recipe.file).error(exc.message or "took too long") from None
         sources = (recipe.source, pack.source, *(s.source for s in sections))
         return Composed(document, sources)
 

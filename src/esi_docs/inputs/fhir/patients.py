@@ -148,7 +148,8 @@ def _merge(
             provenance[field] = FieldProvenance(used, from_bundle or None)
         elif found is not None and found.value is not None:
             mapping[field] = found.value
-            provenance[field] = FieldProvenance(from_bundle)
+            bundle = Origin(bundle_source, found.where, found.value, found.reason)
+            provenance[field] = FieldProvenance(bundle)
         elif found is not None:
             problems.add(field, f"{found.where}: {found.reason}; {hint}")
         elif required:
