@@ -42,21 +42,29 @@ def _loc(parts: tuple[Any, ...]) -> str:
 
 
 def _known_types(data: dict, problems: Problems) -> None:
-    """fhir.resources raises a bare KeyError on an unknown resourceType: name it first."""
+    """fhir.resources raises a bare KeyError on an unknown resourceType: name it first, for
+    every resource in the file (entries, contained resources, anything nested), not only the
+    Bundle's entries."""
     from fhir.resources.R4B import get_fhir_model_class
 
-    for index, entry in enumerate(data.get("entry") or []):
-        resource = entry.get("resource") if isinstance(entry, dict) else None
-        kind = resource.get("resourceType") if isinstance(resource, dict) else None
-        if not isinstance(kind, str):
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:  # iterative: the file's depth is bounded by the JSON reader, not by us
+        where, node = stack.pop()
+        if isinstance(node, list):
+            stack += [((*where, i), item) for i, item in reversed(list(enumerate(node)))]
             continue
-        try:
-            get_fhir_model_class(kind)
-        except (KeyError, ValueError):
-            problems.add(
-                f"Bundle.entry[{index}].resource.resourceType",
-                f"'{kind[:40]}' is not a FHIR R4 resource type",
-            )
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("resourceType")
+        if isinstance(kind, str) and where:
+            try:
+                get_fhir_model_class(kind)
+            except (KeyError, ValueError):
+                problems.add(
+                    _loc((*where, "resourceType")),
+                    f"'{kind[:40]}' is not a FHIR R4 resource type",
+                )
+        stack += [((*where, k), v) for k, v in reversed(list(node.items()))]
 
 
 def validate_bundle(data: Any, source: str) -> Any:
@@ -72,6 +80,8 @@ def validate_bundle(data: Any, source: str) -> Any:
     problems.raise_if_any()
     try:
         return Bundle.model_validate(data)
+    except KeyError:  # fhir.resources' bare KeyError for a type it cannot read: one line
+        problems.add("Bundle", "holds a resource that fhir.resources cannot read")
     except ValidationError as exc:
         errors = exc.errors()
         for error in errors[:MAX_PROBLEMS]:
