@@ -142,14 +142,6 @@ def _patient_keys(entry: Any, patient: Any) -> tuple[str, set[str]]:
     return label, keys
 
 
-def _matches(reference: str | None, keys: set[str]) -> bool:
-    if not reference:
-        return False
-    return reference in keys or any(
-        key.startswith("Patient/") and reference.endswith("/" + key) for key in keys
-    )
-
-
 def _resource_label(resource: Any, index: int) -> str:
     kind = resource.get_resource_type()
     return f"{kind}/{resource.id}" if resource.id else f"{kind} (entry {index})"
@@ -168,17 +160,41 @@ def group_by_patient(bundle: Any, source: str) -> list[PatientRecord]:
     if not records:
         raise InputError(f"{source}: the Bundle holds no Patient resource")
     _check_unique([record for record, _ in records], source)
+    by_key = _index_by_key(records)
     for index, entry in enumerate(entries):
         resource = entry.resource
         if resource is None or resource.get_resource_type() not in PATIENT_RESOURCES:
             continue
         subject = resource.subject.reference if resource.subject else None
-        for record, keys in records:
-            if _matches(subject, keys):
-                kind = resource.get_resource_type()
-                item = (_resource_label(resource, index), resource)
-                record.resources.setdefault(kind, []).append(item)
+        for position in _subjects(subject, by_key):
+            kind = resource.get_resource_type()
+            item = (_resource_label(resource, index), resource)
+            records[position][0].resources.setdefault(kind, []).append(item)
     return [record for record, _ in records]
+
+
+def _index_by_key(records: list[tuple[PatientRecord, set[str]]]) -> dict[str, list[int]]:
+    """Each key a subject may name (label, fullUrl) -> the positions of the Patients it names.
+
+    A lookup per resource instead of a scan of every Patient: a 9,500-patient Bundle once took
+    two minutes, growing with the square of its size."""
+    by_key: dict[str, list[int]] = {}
+    for position, (_, keys) in enumerate(records):
+        for key in keys:
+            by_key.setdefault(key, []).append(position)
+    return by_key
+
+
+def _subjects(reference: str | None, by_key: dict[str, list[int]]) -> list[int]:
+    """The Patients `reference` names, in Bundle order: exactly one of their keys, or a full
+    URL ending in `/Patient/<id>` (one of their `Patient/<id>` keys)."""
+    if not reference:
+        return []
+    found = set(by_key.get(reference, ()))
+    parts = reference.rsplit("/", 2)
+    if len(parts) == 3 and parts[1] == "Patient":
+        found.update(by_key.get(f"Patient/{parts[2]}", ()))
+    return sorted(found)
 
 
 def _check_unique(records: list[PatientRecord], source: str) -> None:
