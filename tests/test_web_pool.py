@@ -75,21 +75,10 @@ def test_real_sheet_renders_through_the_pool(tmp_path):
 
     from esi_docs.inputs.clinic import load_clinic
     from esi_docs.inputs.patient import parse_patient
+    from tests.conftest import TYPICAL
 
-    patient = parse_patient(
-        {
-            "name": "Pool Patient",
-            "dob": "1961-04-12",
-            "mrn": "0012345",
-            "procedure_date": time.strftime("%Y-%m-%d"),
-            "approach": "interlaminar",
-            "region": "lumbar",
-            "diabetic": "false",
-            "sedation": "false",
-            "blood_thinner": "none",
-        },
-        "test",
-    )
+    today = time.strftime("%Y-%m-%d")
+    patient = parse_patient(TYPICAL | {"name": "Pool Patient", "procedure_date": today}, "test")
     rendering = RenderPool(1, time_limit=120)
     try:
         rendered = rendering.render(RenderRequest("discharge", patient, load_clinic(None)))
