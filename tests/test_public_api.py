@@ -39,8 +39,16 @@ def test_importing_the_package_loads_nothing_heavy():
 def test_the_api_renders_through_the_public_names():
     from tests.conftest import TYPICAL
 
-    rendered = esi_docs.render(
-        esi_docs.RenderRequest("discharge", esi_docs.parse_patient(TYPICAL, "p"))
-    )
+    patient = esi_docs.parse_patient(TYPICAL, "p")
+    rendered = esi_docs.render_handout("discharge", patient, esi_docs.load_clinic(None))
     assert isinstance(rendered, esi_docs.RenderedHandout)
     assert rendered.data.startswith(b"%PDF")
+
+
+def test_no_public_name_is_shadowed_by_a_subpackage():
+    """Importing `esi_docs.render` (the stage) sets that attribute on the package: a public
+    function of the same name would then be a module (it was, for `render`)."""
+    import pkgutil
+
+    subpackages = {info.name for info in pkgutil.iter_modules(esi_docs.__path__)}
+    assert subpackages & set(esi_docs.__all__) == set()

@@ -1,6 +1,8 @@
 """esi-docs: printed handouts and discharge sheets for epidural steroid injection patients.
 
-The public API is what `__all__` names (docs/python-api.md says how to use it). Every name is
+The public API is what `__all__` names (docs/python-api.md says how to use it). `render` is not
+among them: `esi_docs.render` is the render stage's package, so the request-taking call is
+`esi_docs.api.render(RenderRequest(...))`. Every name is
 imported on first use (PEP 562), so `import esi_docs.inputs` stays free of ReportLab and Jinja
 (tests/test_import_contracts.py) and `esi-docs` starts without loading what it does not need.
 """
@@ -16,7 +18,6 @@ if TYPE_CHECKING:  # type checkers see the real names; at run time they load on 
         RenderRequest,
         compose_handout,
         lay_out,
-        render,
         render_handout,
     )
     from esi_docs.errors import ContentError, EsiDocsError, InputError, Problem, RenderError
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # type checkers see the real names; at run time they load on 
 _PUBLIC = {
     "RenderRequest": "esi_docs.api",
     "RenderedHandout": "esi_docs.api",
-    "render": "esi_docs.api",
     "compose_handout": "esi_docs.api",
     "render_handout": "esi_docs.api",
     "lay_out": "esi_docs.api",
@@ -60,7 +60,6 @@ __all__ = [  # written out so that type checkers and linters read it; a test kee
     "lay_out",
     "load_clinic",
     "parse_patient",
-    "render",
     "render_handout",
 ]
 
