@@ -65,16 +65,18 @@ def _page(document: doc.Document) -> Iterator[str]:
     cls = "large-print" if document.large_print else "normal-print"
     yield f'<body class="{cls}">'
     yield from _header(document)
+    if not document.approval.approved:  # a draft says so before anything else is read
+        yield f'<p class="approval draft" role="note">{escape(document.approval.mark)}</p>'
     yield "<main>"
     yield f"<h1>{escape(document.title)}</h1>"
     ids = _Ids()
     for section in document.sections:
         yield from _section(section, ids, document.labels)
     yield "</main>"
-    yield "<footer>"
-    yield _approval(document.approval)
-    yield f'<p class="version">{escape(document.content_version)}</p>'
-    yield "</footer>"
+    yield (
+        f'<footer><p class="version">{escape(document.content_version)}</p>'
+        f'<p class="approval">{escape(document.approval.mark)}</p></footer>'
+    )
     yield "</body>"
     yield "</html>"
 
@@ -101,20 +103,12 @@ def _header(document: doc.Document) -> Iterator[str]:
         f' · {escape(labels.get("after_hours", ""))} <span class="nowrap">'
         f"{escape(head.after_hours_phone)}</span></p>"
     )
-    yield _approval(document.approval)
     if head.patient_fields:
         yield '<dl class="patient">'
         for label, value in head.patient_fields:
             yield f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>"
         yield "</dl>"
     yield "</header>"
-
-
-def _approval(approval: doc.Approval) -> str:
-    """The sign-off mark the PDF carries on every page, at the top and the end of the page:
-    a draft in bold white on red (the word DRAFT always in it), an approval in plain type."""
-    kind = "approved" if approval.approved else "draft"
-    return f'<p class="approval {kind}">{escape(approval.mark)}</p>'
 
 
 def _section(section: doc.Section, ids: _Ids, labels: dict[str, str]) -> Iterator[str]:
@@ -248,8 +242,8 @@ tr.write-in td{height:2.2rem}
 .sign{flex:1 1 12rem}
 .sign .line{border-bottom:1px solid #000;height:2.5rem}
 footer{border-top:1px solid #555;margin-top:1rem;padding-top:.3rem;font-size:.8rem}
-.approval{margin:.3rem 0}
-.approval.draft{background:#b00020;color:#fff;font-weight:bold;padding:.2rem .4rem}
+.approval.draft{background:#b00020;color:#fff;font-weight:bold;padding:.3rem .6rem;
+text-align:center}
 @media print{
 @page{margin:.6in}
 body{max-width:none;padding:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
