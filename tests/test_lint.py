@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
 
 from esi_docs.content.search_path import ContentPaths, packaged_folder
+from esi_docs.content.traversable import Traversable
 from tests.conftest import write_yaml
 
 TODAY = "2026-11-21"
@@ -50,9 +50,14 @@ def content(tmp_path) -> Content:
 
 
 @pytest.fixture
-def lint(run_cli, content):
+def lint(run_cli, content, request):
+    """`esi-docs lint` on the seeded copy, limited to the test's check family
+    (`@pytest.mark.family(...)`, i.e. `--only`): a case about a name need not compose the grid."""
+    marker = request.node.get_closest_marker("family")
+    only = [arg for family in marker.args for arg in ("--only", family)] if marker else []
+
     def run(*args: str):
-        return run_cli("lint", "--templates", str(content.root), "--today", TODAY, *args)
+        return run_cli("lint", "--templates", str(content.root), "--today", TODAY, *only, *args)
 
     return run
 
@@ -68,11 +73,11 @@ def test_shipped_content_has_no_errors(run_cli):
     assert re.search(r"^  discharge +en +Flesch-Kincaid grade", result.stdout, flags=re.M)
 
 
+@pytest.mark.family("completeness", "reading", "style", "review")
 def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
-    assert (
-        lint().stdout.split("grid:")[0]
-        == run_cli("lint", "--today", TODAY).stdout.split("grid:")[0]
-    )
+    """Everything but the grid (the shipped content's grid runs in the test above)."""
+    only = ["--only", "completeness", "--only", "reading", "--only", "style", "--only", "review"]
+    assert lint().stdout == run_cli("lint", "--today", TODAY, *only).stdout
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -125,6 +130,7 @@ def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
         ),
     ],
 )
+@pytest.mark.family("names")
 def test_unknown_names_and_broken_templates(content, lint, file, old, new, message):
     content.edit(file, old, new)
     result = lint()
@@ -132,6 +138,7 @@ def test_unknown_names_and_broken_templates(content, lint, file, old, new, messa
     assert result.exit_code == 1
 
 
+@pytest.mark.family("names")
 def test_loop_variables_and_jinja_globals_are_known(content, lint):
     content.edit(
         "en/diabetes.yaml",
@@ -175,6 +182,7 @@ def test_loop_variables_and_jinja_globals_are_known(content, lint):
         ("<a href=x>", "markup '<a href=x>' is refused; only <b>, </b>, <br/> may be used"),
     ],
 )
+@pytest.mark.family("names")
 def test_unsafe_constructs_are_errors(content, lint, snippet, message):
     content.edit(
         "en/acknowledgement.yaml",
@@ -186,6 +194,7 @@ def test_unsafe_constructs_are_errors(content, lint, snippet, message):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("names")
 def test_bold_and_line_breaks_are_allowed(content, lint):
     content.edit(
         "en/acknowledgement.yaml",
@@ -198,6 +207,7 @@ def test_bold_and_line_breaks_are_allowed(content, lint):
 
 
 # --- the grid --------------------------------------------------------------------------------
+@pytest.mark.family("grid")
 def test_grid_reports_the_first_failing_combination(content, lint):
     content.edit(
         "en/avoid.yaml",
@@ -215,6 +225,7 @@ def test_grid_reports_the_first_failing_combination(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("grid")
 def test_grid_covers_every_combination_and_says_how_long_it_took(lint):
     result = lint("--format", "json")
     grid = json.loads(result.stdout)["grid"]
@@ -227,6 +238,7 @@ def test_grid_covers_every_combination_and_says_how_long_it_took(lint):
 
 
 # --- completeness ----------------------------------------------------------------------------
+@pytest.mark.family("completeness")
 def test_every_block_id_in_every_language(content, lint):
     content.translate("es")
     content.edit(
@@ -249,6 +261,7 @@ def test_every_block_id_in_every_language(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("completeness")
 def test_every_section_in_every_language(content, lint):
     content.translate("es")
     (content.root / "en" / "new_section.yaml").write_bytes(
@@ -280,6 +293,7 @@ def test_every_section_in_every_language(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("completeness")
 def test_every_label_in_every_language(content, lint):
     content.translate("es")
     content.edit(
@@ -294,6 +308,7 @@ def test_every_label_in_every_language(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("names")
 def test_a_file_that_is_not_valid_yaml(content, lint):
     content.edit("en/avoid.yaml", "    type: bullets\n", "    type: bullets\n    type: bullets\n")
     result = lint()
@@ -301,6 +316,7 @@ def test_a_file_that_is_not_valid_yaml(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("names")
 def test_a_block_without_its_fields(content, lint):
     content.edit(
         "en/acknowledgement.yaml",
@@ -329,6 +345,7 @@ MIDDLE = (
 )
 
 
+@pytest.mark.family("reading")
 def test_hard_section_is_an_error_with_what_to_fix(content, lint):
     content.edit("en/acknowledgement.yaml", ORIGINAL, HARD)
     result = lint()
@@ -350,6 +367,7 @@ def test_hard_section_is_an_error_with_what_to_fix(content, lint):
     assert result.exit_code == 1
 
 
+@pytest.mark.family("reading")
 def test_grade_between_6_and_8_is_a_warning_that_fails_only_with_strict(content, lint):
     content.edit("en/acknowledgement.yaml", ORIGINAL, MIDDLE)
     result = lint()
@@ -361,6 +379,7 @@ def test_grade_between_6_and_8_is_a_warning_that_fails_only_with_strict(content,
     assert lint("--strict").exit_code == 1
 
 
+@pytest.mark.family("reading")
 def test_a_short_section_shows_its_figure_but_raises_nothing(content, lint):
     content.edit("en/acknowledgement.yaml", ORIGINAL, "I received these instructions.")
     result = lint()
@@ -369,6 +388,7 @@ def test_a_short_section_shows_its_figure_but_raises_nothing(content, lint):
     assert "en/acknowledgement.yaml: warning" not in result.stdout
 
 
+@pytest.mark.family("reading")
 def test_summary_table_per_handout_and_language(lint):
     result = lint()
     found = lines(result)
@@ -385,6 +405,7 @@ def test_summary_table_per_handout_and_language(lint):
     assert found[at + 2].split()[:5] == ["discharge", "en", "Flesch-Kincaid", "grade", "3.4"]
 
 
+@pytest.mark.family("reading")
 def test_spanish_uses_fernandez_huerta(content, lint):
     content.translate("es")
     content.edit(
@@ -453,6 +474,7 @@ STYLE_ANCHOR = "Keep taking your usual medicines, unless your doctor tells you n
         ),
     ],
 )
+@pytest.mark.family("style")
 def test_style(content, lint, new, message):
     content.edit(
         "en/self_care.yaml",
@@ -464,6 +486,7 @@ def test_style(content, lint, new, message):
     assert style == ([message] if message else [])
 
 
+@pytest.mark.family("style")
 def test_notes_never_fail_a_strict_run(content, lint):
     content.edit(
         "en/self_care.yaml",
@@ -476,6 +499,7 @@ def test_notes_never_fail_a_strict_run(content, lint):
 
 
 # --- review metadata -------------------------------------------------------------------------
+@pytest.mark.family("review")
 def test_stale_review_is_a_warning(content, lint):
     content.edit("en/self_care.yaml", "reviewed_on: 2026-11-21", "reviewed_on: 2025-11-20")
     result = lint()
@@ -487,6 +511,7 @@ def test_stale_review_is_a_warning(content, lint):
     assert lint("--strict").exit_code == 1
 
 
+@pytest.mark.family("review")
 def test_review_interval_comes_from_the_clinic(content, lint, tmp_path):
     content.edit("en/self_care.yaml", "reviewed_on: 2026-11-21", "reviewed_on: 2026-05-01")
     assert "en/self_care.yaml:1: warning" not in lint().stdout
@@ -498,6 +523,7 @@ def test_review_interval_comes_from_the_clinic(content, lint, tmp_path):
     ) in lines(result)
 
 
+@pytest.mark.family("review")
 def test_review_keys_are_required(content, lint):
     content.edit(
         "en/summary.yaml",
@@ -514,6 +540,7 @@ def test_review_keys_are_required(content, lint):
 
 
 # --- clinic profile --------------------------------------------------------------------------
+@pytest.mark.family("clinic")
 def test_clinic_profile_values_are_checked(lint, tmp_path):
     clinic = write_yaml(
         tmp_path / "clinic.yaml",
@@ -533,6 +560,7 @@ def test_clinic_profile_values_are_checked(lint, tmp_path):
 
 
 # --- output and exit status ------------------------------------------------------------------
+@pytest.mark.family("names")
 def test_json_output(content, lint):
     content.edit("en/diabetes.yaml", 'when: "diabetic"', 'when: "diabetc"')
     result = lint("--format", "json")
@@ -559,6 +587,7 @@ def test_could_not_run_is_exit_2(run_cli, tmp_path):
     assert f"esi-docs: error: {tmp_path / 'clinic.yaml'}: file not found" in clinic.stderr
 
 
+@pytest.mark.family("names")
 def test_every_name_the_renderer_provides_is_known(content, lint):
     """The known names come from the code: every protocol value, clinic field and dates
     attribute is accepted without a hand-kept list."""
@@ -579,6 +608,7 @@ def test_every_name_the_renderer_provides_is_known(content, lint):
     assert "en/diabetes.yaml:7: error" not in result.stdout
 
 
+@pytest.mark.family("grid")
 def test_a_handout_without_a_patient_may_not_use_patient_names(content, lint):
     (content.root / "handouts" / "leaflet.yaml").write_text(
         "version: '1'\nrequires_patient: false\ntitle: discharge_title\nsections: [warning_signs]\n"
@@ -589,3 +619,24 @@ def test_a_handout_without_a_patient_may_not_use_patient_names(content, lint):
         "call-clinic: when: approach == \"caudal\": 'approach' is undefined"
     ) in lines(result)
     assert result.exit_code == 1
+
+
+# --- --only ----------------------------------------------------------------------------------
+@pytest.mark.family("style")
+def test_only_runs_the_chosen_families_and_says_so(content, lint):
+    """A names error is always found; a style warning only when style runs; no grid."""
+    content.edit("en/diabetes.yaml", 'when: "diabetic"', 'when: "diabetc"')
+    result = lint()
+    assert "when: unknown name 'diabetc'" in result.stdout
+    assert "grid: composed" not in result.stdout
+    assert result.stdout.rstrip().endswith("checked only: names, style")
+    assert "Reading level" not in result.stdout
+    assert json.loads(lint("--format", "json").stdout)["families"] == ["names", "style"]
+
+
+def test_the_command_offers_every_family():
+    from esi_docs.cli.lint import lint as command
+    from esi_docs.lint.runner import FAMILIES
+
+    [only] = [p for p in command.params if p.name == "only"]
+    assert tuple(only.type.choices) == FAMILIES

@@ -76,21 +76,10 @@ def test_real_sheet_renders_through_the_pool(tmp_path):
     from esi_docs import clock
     from esi_docs.inputs.clinic import load_clinic
     from esi_docs.inputs.patient import parse_patient
+    from tests.conftest import TYPICAL
 
-    patient = parse_patient(
-        {
-            "name": "Pool Patient",
-            "dob": "1961-04-12",
-            "mrn": "0012345",
-            "procedure_date": clock.today().isoformat(),
-            "approach": "interlaminar",
-            "region": "lumbar",
-            "diabetic": "false",
-            "sedation": "false",
-            "blood_thinner": "none",
-        },
-        "test",
-    )
+    today = clock.today().isoformat()
+    patient = parse_patient(TYPICAL | {"name": "Pool Patient", "procedure_date": today}, "test")
     rendering = RenderPool(1, time_limit=120)
     try:
         rendered = rendering.render(RenderRequest("discharge", patient, load_clinic(None)))

@@ -80,14 +80,14 @@ class BatchResult:
 
 
 class _Task(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # the row's place, shadowing tuple.index on purpose
     label: str
     patient: PatientOptions
     path: Path
 
 
 class _Outcome(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # the row's place, shadowing tuple.index on purpose
     label: str
     entry: AuditEntry | None
     error: str
@@ -130,7 +130,7 @@ def render_batch(
         raise InputError("--merged: joins PDFs only; leave out --format html")
     library(settings.templates).recipe(settings.handout)  # an unknown handout: one message
     checked = _check_content(check_rows(rows), settings)
-    problems = [p for row in checked for p in row.problems]
+    problems: list[Problem | str] = [p for row in checked for p in row.problems]
     if problems and not settings.continue_on_error:
         raise InputError(problems)
     if not any(row.patient for row in checked):
@@ -178,7 +178,9 @@ def _check_content(checked: list[CheckedRow], settings: BatchSettings) -> list[C
         except EsiDocsError as exc:
             verdict[row.patient.language] = "; ".join(map(str, exc.problems))
     return [
-        row._replace(patient=None, problems=(f"{row.label}: {verdict[row.patient.language]}",))
+        row._replace(
+            patient=None, problems=(Problem(row.label, "", verdict[row.patient.language]),)
+        )
         if row.patient is not None and verdict[row.patient.language]
         else row
         for row in checked
@@ -332,7 +334,7 @@ def _render_pooled(
     context = _worker_context()
     # The clinic travels as plain values: its read-only protocol mapping cannot be pickled
     # (spawn, used outside Linux, pickles what it sends to workers).
-    initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
+    initargs = (_without_clinic(settings), clinic_values(settings.clinic))
     with ProcessPoolExecutor(jobs, context, _init_worker, initargs) as pool:
         chunks = _chunks(tasks, jobs)
         pending: set[Future[list[_Outcome]]] = set()
@@ -368,9 +370,15 @@ def _outcomes(
         return [_retry_alone(settings, task) for task in chunk]
 
 
+def _without_clinic(settings: BatchSettings) -> BatchSettings:
+    """The settings to send to a worker: the clinic goes beside them as plain values (see
+    _init_worker), so the unpicklable profile is left out here."""
+    return replace(settings, clinic=None)  # type: ignore[arg-type]  # _init_worker restores it
+
+
 def _retry_alone(settings: BatchSettings, task: _Task) -> _Outcome:
     context = _worker_context()
-    initargs = (replace(settings, clinic=None), clinic_values(settings.clinic))
+    initargs = (_without_clinic(settings), clinic_values(settings.clinic))
     try:
         with ProcessPoolExecutor(1, context, _init_worker, initargs) as pool:
             return pool.submit(_render_chunk, [task]).result()[0]

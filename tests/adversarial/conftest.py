@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import TYPICAL, write_yaml
+from tests.system import need_program
 
 CANARY_NAME = "Zyxwv Canaryson"
 CANARY_MRN = "CANARY-0042"
@@ -104,10 +105,11 @@ def pdf_features(data: bytes) -> set[str]:
 
 def word_boxes(data: bytes, tmp_path: Path) -> tuple[list[tuple[str, float, float]], float]:
     """(word, xMin, xMax) for every word poppler finds, and the page width."""
+    pdftotext = need_program("pdftotext", "poppler-utils")
     pdf = tmp_path / "boxes.pdf"
     pdf.write_bytes(data)
     html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+        [pdftotext, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
 
     width = float(re.search(r'<page width="([0-9.]+)"', html)[1])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from esi_docs.errors import InputError
@@ -103,3 +105,45 @@ def test_a_yaml_roster_up_to_the_documented_20_mb_is_read(tmp_path):
     roster.write_text(row * (1_500_000 // len(row) + 1), encoding="utf-8")
     assert roster.stat().st_size > 1_000_000
     assert len(read_roster(roster)) > 1000
+
+
+def _with_contained(tmp_path, kind: str):
+    """The sample Bundle, its Patient holding a contained resource of type `kind`."""
+    import json
+
+    data = json.loads((Path(__file__).parents[1] / "fhir" / "single_patient.json").read_text())
+    patient = next(
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    patient["contained"] = [{"resourceType": kind, "id": "x"}]
+    return _bundle(tmp_path, json.dumps(data))
+
+
+def test_an_unknown_contained_resource_type_is_one_line(tmp_path, run_cli):
+    """Once exit 3 "internal error (KeyError)": fhir.resources' bare KeyError on 'R4.FooType'."""
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("blood_thinner: none\nsedation: false\ndiabetic: false\n")
+    bundle = _with_contained(tmp_path, "Foo")
+    out = tmp_path / "o.pdf"
+    result = run_cli("render", "discharge", "--fhir", str(bundle), "--patient", str(overrides),
+                     "-o", str(out))  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"esi-docs: error: {bundle}: Bundle.entry[0].resource.contained[0].resourceType: "
+        "'Foo' is not a FHIR R4 resource type\n"
+    )
+    assert not out.exists()
+
+
+def test_any_other_keyerror_of_the_fhir_library_is_one_line(tmp_path, monkeypatch):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from esi_docs.inputs.fhir.reader import validate_bundle
+
+    def broken(_data):
+        raise KeyError("R4.SomethingType")
+
+    monkeypatch.setattr(Bundle, "model_validate", broken)
+    with pytest.raises(InputError) as caught:
+        validate_bundle({"resourceType": "Bundle", "type": "collection"}, "b.json")
+    assert str(caught.value) == "b.json: Bundle: holds a resource that fhir.resources cannot read"

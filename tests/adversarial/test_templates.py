@@ -49,9 +49,9 @@ def refusal(tmp_path: Path, text: str, kind: str = "paragraph") -> str:
         ),
         ("{{ name.mro() }}", "'str object' has no attribute 'mro'"),
         ("{{ cycler.__init__.__globals__ }}", "access to attribute '__init__'"),
-        ("{{ joiner() }}", "'joiner' is undefined"),
-        ("{{ lipsum() }}", "'lipsum' is undefined"),
-        ("{% set ns = namespace(s='x') %}{{ ns.s }}", "'namespace' is undefined"),
+        ("{{ joiner() }}", "unknown name 'joiner'"),
+        ("{{ lipsum() }}", "unknown name 'lipsum'"),
+        ("{% set ns = namespace(s='x') %}{{ ns.s }}", "unknown name 'namespace'"),
         (
             "{{ name|attr('__class__') }}",
             "access to attribute '__class__' of 'str' object is unsafe",

@@ -28,7 +28,7 @@ def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def open_audit(audit_db: Path | None, no_audit: bool = False) -> AuditLog | None:
+def open_audit(audit_db: str | Path | None, no_audit: bool = False) -> AuditLog | None:
     """The audit log to write to, or None with --no-audit."""
     if no_audit:
         return None

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +56,7 @@ from esi_docs.content.sandbox import (
     render_text,
 )
 from esi_docs.content.search_path import ContentPaths
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, InputError, Problem
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions
@@ -151,7 +151,7 @@ class ContentLibrary:
             with deadline():
                 document = _compose(recipe, pack, sections, patient, clinic, large_print)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
-            raise Place(recipe.file).error(exc.message) from None
+            raise Place(recipe.file).error(exc.message or "took too long") from None
         sources = (recipe.source, pack.source, *(s.source for s in sections))
         return Composed(document, sources)
 
@@ -328,14 +328,54 @@ def _header(
     return PageHeader(clinic.name, clinic.phone, clinic.after_hours_phone, fields)
 
 
-def _fail(where: Place, exc: BaseException, context: dict[str, Any]) -> ContentError:
-    """A content error naming file and line; patient values in the library's text are hidden."""
+def _fail(
+    where: Place, exc: BaseException, context: dict[str, Any], source: str, condition: bool
+) -> ContentError:
+    """A content error naming file and line, in words that quote no patient value.
+
+    A name the sheet does not provide is said the way lint says it, from the template's own
+    text ("unknown name 'clinic.protocol.fevr_f'; did you mean ...?"): Jinja's own message
+    quotes the missing key, which a template can build from a patient value
+    (`clinic.protocol[name|upper]`). Other library messages have patient values hidden, also
+    upper- or lower-cased or split into words."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, UndefinedError):
+        return where.error(_undefined_names(source, condition, context, message))
+    return where.error(_redacted(message, context))
+
+
+def _undefined_names(source: str, condition: bool, context: dict[str, Any], said: str) -> str:
+    """Lint's words for the unknown names in `source` (loaded only on this error path); else
+    Jinja's own words (`said`) when all they quote is the template's text or a type."""
+    from esi_docs.lint.expressions import parse_snippet
+    from esi_docs.lint.names import known_names, unknown_names
+    from esi_docs.lint.sources import CONDITION, TEXT, Snippet
+
+    try:
+        tree = parse_snippet(Snippet(0, CONDITION if condition else TEXT, "", source))
+        found = unknown_names(tree, known_names(context))
+    except Exception:  # the message below is still true
+        found = []
+    if not found:
+        quoted = re.findall(r"'([^']*)'", said)
+        if quoted and all(q in source or q.endswith(" object") for q in quoted):
+            return said
+        return "uses a name or key the sheet does not provide (esi-docs lint lists the names)"
+    hint = lambda s: f"; did you mean '{s}'?" if s else ""  # noqa: E731
+    return "; ".join(f"unknown name '{name}'{hint(suggestion)}" for name, suggestion in found)
+
+
+def _redacted(message: str, context: dict[str, Any]) -> str:
+    """`message` with every patient value, and each word of 3 or more letters in one, hidden
+    whatever its case."""
+    pieces: set[str] = set()
     for key in _PHI_FIELDS:
         value = context.get(key)
         if value and len(str(value)) >= 3:
-            message = message.replace(str(value), "[patient data]")
-    return where.error(message)
+            pieces |= {str(value), *re.findall(r"\w{3,}", str(value))}
+    for piece in sorted(pieces, key=len, reverse=True):
+        message = re.sub(re.escape(piece), "[patient data]", message, flags=re.IGNORECASE)
+    return message
 
 
 def _applies(condition: Condition | None, context: dict[str, Any], where: Place) -> bool:
@@ -344,7 +384,8 @@ def _applies(condition: Condition | None, context: dict[str, Any], where: Place)
     try:
         return bool(condition.test(**context))
     except RENDER_ERRORS as exc:
-        raise _fail(where.at(f"when: {condition.source}"), exc, context) from None
+        place = where.at(f"when: {condition.source}")
+        raise _fail(place, exc, context, condition.source, True) from None
 
 
 # A 12-hour time ends in its own period ("9:30 a. m."); a sentence ending on it keeps one.
@@ -355,7 +396,7 @@ def _fill(text: Text, context: dict[str, Any], where: Place) -> Markup:
     try:
         filled = render_text(text.template, context).strip()
     except RENDER_ERRORS as exc:
-        raise _fail(where, exc, context) from None
+        raise _fail(where, exc, context, text.source, False) from None
     filled = _ABBREVIATION_STOP.sub(r"\1", filled)
     problem = markup_problem(filled)
     if problem:
@@ -410,7 +451,8 @@ def _table(block: BlockSpec, context: dict[str, Any], where: Place) -> Table | N
         rows = block.rows.test(**context) if block.rows else []
         rows = list(rows)
     except RENDER_ERRORS as exc:
-        raise _fail(where.at("rows"), exc, context) from None
+        source = block.rows.source if block.rows else ""
+        raise _fail(where.at("rows"), exc, context, source, True) from None
     if len(rows) > MAX_TABLE_ROWS:
         raise where.at("rows").error(f"{len(rows)} rows; the limit is {MAX_TABLE_ROWS}")
     cells = tuple(_row(row, len(columns)) for row in rows)

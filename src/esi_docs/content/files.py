@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from esi_docs.content.dates import DEFAULT_PHRASES
@@ -17,6 +16,7 @@ from esi_docs.content.document import CALLOUT_TIERS
 from esi_docs.content.labels import label_problem
 from esi_docs.content.sandbox import TemplateError, compile_condition, compile_text
 from esi_docs.content.search_path import display_name
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, Problem
 from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, TypeVar
 
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, Problem
 
 ROOT = "recorded"
+_V = TypeVar("_V")
 
 
-def checked_names(files: Mapping[str, bytes], where: str) -> dict[str, bytes]:
+def checked_names(files: Mapping[str, _V], where: str) -> dict[str, _V]:
     """Only plain `folder/name.yaml` names may be served: no absolute path, no `..`, no
     backslash, exactly two parts (a language or `handouts`, and a file)."""
     for name in files:

@@ -204,8 +204,8 @@ def compile_text(source: str) -> Any:
     for node in tree.find_all(_REFUSED_TAGS):
         tag = type(node).__name__.lower().replace("fromimport", "from-import")
         raise TemplateError(f"{{% {tag} %}} is not allowed: each text stands alone")
-    for node in tree.find_all(nodes.Concat):
-        if len(node.nodes) > MAX_CONCAT:
+    for concat in tree.find_all(nodes.Concat):
+        if len(concat.nodes) > MAX_CONCAT:
             raise TemplateError(f"more than {MAX_CONCAT} pieces joined with ~")
     return env.from_string(tree)
 

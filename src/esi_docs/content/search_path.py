@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError
 
 

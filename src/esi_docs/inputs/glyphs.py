@@ -22,17 +22,13 @@ LAST_MAPPED = 0xFFFF
 
 def format_ranges(codepoints: frozenset[int]) -> str:
     """Write code points as `start-end` hex ranges, one a line (small and diffable)."""
-    lines: list[str] = []
-    ordered = sorted(codepoints)
-    start = prev = None
-    for cp in [*ordered, None]:
-        if start is not None and (cp is None or cp != prev + 1):
-            lines.append(f"{start:04X}-{prev:04X}")
-            start = None
-        if cp is not None and start is None:
-            start = cp
-        prev = cp
-    return "\n".join(lines) + "\n"
+    runs: list[list[int]] = []  # [start, end] of each run of consecutive code points
+    for cp in sorted(codepoints):
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "".join(f"{start:04X}-{end:04X}\n" for start, end in runs)
 
 
 def parse_ranges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -23,6 +23,16 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _TRUE = {"true", "yes"}
 _FALSE = {"false", "no"}
+# A value is quoted back in a message only when it cannot be a patient's free text that landed
+# in the wrong field (a roster with shifted columns once put a name into "dob: '...' is not a
+# date"): a date-like value is digits and separators, with at most a month's name; a choice-like
+# one a single lower-case word.
+_QUOTE_LIMIT = 20
+_DATE_NOISE = re.compile(r"[\d\s\-/.:,T~]+")
+_MONTHS = {
+    *["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"],
+    *["ene", "abr", "ago", "dic"],
+}
 
 
 class FieldError(ValueError):
@@ -55,12 +65,29 @@ def as_required_text(value: object, *, max_length: int) -> str:
     return text
 
 
+def _date_like(value: str) -> bool:
+    rest = _DATE_NOISE.sub(" ", value).split()
+    return len(value) <= _QUOTE_LIMIT and all(word.lower().rstrip(".") in _MONTHS for word in rest)
+
+
+def _choice_like(value: str) -> bool:
+    word = value.strip()
+    return len(word) <= _QUOTE_LIMIT and not any(c.isspace() for c in word) and word == word.lower()
+
+
+def _quoted(value: str, like: bool) -> str:
+    """`'value' ` when it may be shown (see _QUOTE_LIMIT), else nothing."""
+    return f"'{value}' " if like else ""
+
+
 def as_date(value: object) -> date:
     """A calendar date written YYYY-MM-DD, and nothing else (no 11/21/26 guessing)."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
-        shown = value if isinstance(value, str) else "a list or mapping"
+        shown = (
+            _quoted(value, _date_like(value)) if isinstance(value, str) else "a list or mapping "
+        )
         code = "required" if isinstance(value, str) and not value.strip() else "format"
-        raise FieldError(f"'{shown}' is not a date written as YYYY-MM-DD", code)
+        raise FieldError(f"{shown}is not a date written as YYYY-MM-DD", code)
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -84,7 +111,9 @@ def as_flag(value: object) -> bool:
         return False
     if word == "":
         raise FieldError("required, and it is blank; write true or false", "required")
-    raise FieldError(f"'{value}' is not one of true, false", "choice")
+    raise FieldError(
+        f"{_quoted(str(value), _choice_like(str(value)))}is not one of true, false", "choice"
+    )
 
 
 def as_choice(value: object, allowed: tuple[str, ...]) -> str:
@@ -92,10 +121,10 @@ def as_choice(value: object, allowed: tuple[str, ...]) -> str:
     word = value.strip().lower() if isinstance(value, str) else None
     if word in allowed:
         return word
-    shown = "" if word is None else value
+    shown = "" if word is None else str(value)
     raise FieldError(
-        f"'{shown}' is not one of {', '.join(allowed)}",
-        "required" if not str(shown).strip() else "choice",
+        f"{_quoted(shown, _choice_like(shown))}is not one of {', '.join(allowed)}",
+        "required" if not shown.strip() else "choice",
     )
 
 

@@ -53,6 +53,7 @@ class LintReport:
     section_reading: list[ReadingRow] = field(default_factory=list)  # per section file
     grid_combinations: int = 0
     grid_seconds: float = 0.0
+    families: tuple[str, ...] = ()  # the check families that ran (lint --only); () all
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

@@ -24,10 +24,11 @@ def as_text(report: LintReport, *, strict: bool) -> str:
     lines += _table(
         "Reading level per section (all its wording)", "section", report.section_reading
     )
-    lines.append(
-        f"grid: composed {report.grid_combinations} combinations of patient options "
-        f"in {report.grid_seconds:.1f} s"
-    )
+    if not report.families or "grid" in report.families:
+        lines.append(
+            f"grid: composed {report.grid_combinations} combinations of patient options "
+            f"in {report.grid_seconds:.1f} s"
+        )
     lines.append(_summary(report, strict=strict))
     return "\n".join(lines)
 
@@ -56,6 +57,8 @@ def _summary(report: LintReport, *, strict: bool) -> str:
         f"{report.count(ERROR)} error(s), {report.count(WARNING)} warning(s), "
         f"{report.count(NOTE)} note(s)"
     )
+    if report.families:  # a partial run (--only) says what it checked
+        counts += f"; checked only: {', '.join(report.families)}"
     if report.failed(strict=strict):
         why = " (--strict: warnings fail)" if strict and not report.count(ERROR) else ""
         return f"lint: failed: {counts}{why}"
@@ -70,6 +73,7 @@ def as_json(report: LintReport, *, strict: bool) -> str:
         "findings": [asdict(f) for f in report.sorted_findings()],
         "reading": [asdict(r) for r in report.reading],
         "section_reading": [asdict(r) for r in report.section_reading],
+        "families": list(report.families),
         "grid": {
             "combinations": report.grid_combinations,
             "seconds": round(report.grid_seconds, 3),

@@ -12,13 +12,14 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from esi_docs.content.files import (
+    REVIEW_KEYS,  # one list: what loading requires is what lint checks
+)
 from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.clinic import ClinicProfile, load_clinic, parse_clinic
 from esi_docs.inputs.yamlio import LINE_KEY, load_data_file
 from esi_docs.lint.findings import ERROR, WARNING, Finding
 from esi_docs.lint.sources import ContentFile
-
-REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
 
 
 def add_months(day: date, months: int) -> date:

@@ -8,13 +8,13 @@ tree, so each problem points at the exact line of the string, not only its block
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from esi_docs.content.search_path import ContentPaths, display_name
+from esi_docs.content.traversable import Traversable
 from esi_docs.errors import EsiDocsError
 from esi_docs.inputs.yamlio import parse_yaml
 

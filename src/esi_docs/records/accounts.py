@@ -154,6 +154,7 @@ class Accounts:
         same None for every reason. A failure counts towards the lock."""
         row = self.db.read(lambda conn: _row(conn, name))
         hashed = row[4] if row else _DUMMY_HASH
+        good: bool
         try:
             good = _HASHER.verify(hashed, password)
         except (VerificationError, InvalidHashError):

@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -156,6 +157,11 @@ def make_entry(
     )
 
 
+def _add_text_column(conn: Any, column: str) -> Any:
+    """Migration of an older database: one more TEXT column in the renders table."""
+    return conn.execute(f"ALTER TABLE renders ADD COLUMN {column} TEXT")
+
+
 class AuditLog:
     """The audit database at `path`. Each call opens its own connection: safe across threads,
     processes and forks."""
@@ -175,9 +181,7 @@ class AuditLog:
             self._read(lambda conn: conn.execute("SELECT record_hash FROM renders LIMIT 1"))
         except DatabaseError:
             for column in ("prev_hash", "record_hash"):
-                self._write(
-                    lambda conn, c=column: conn.execute(f"ALTER TABLE renders ADD COLUMN {c} TEXT")
-                )
+                self._write(partial(_add_text_column, column=column))
 
     # -- writing -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import reportlab
 from markupsafe import Markup, escape
@@ -484,7 +485,7 @@ def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowab
         labels.append(_para(item, style.cell))
         widths.append(line)
     table = Table([lines, labels], colWidths=widths)
-    commands = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, 0), style.space * 3),

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from esi_docs.errors import EsiDocsError
 from esi_docs.records.accounts import ROLES
@@ -31,7 +32,7 @@ def install(app: Flask) -> None:
         return _page()
 
     @app.post("/accounts")
-    def accounts_add() -> tuple[str, int] | Response:
+    def accounts_add() -> tuple[str, int] | BaseResponse:
         form = request.form
         try:
             _store().add(
@@ -42,7 +43,7 @@ def install(app: Flask) -> None:
         return redirect(url_for("accounts_page"), code=303)
 
     @app.post("/accounts/<name>/disable")
-    def accounts_disable(name: str) -> tuple[str, int] | Response:
+    def accounts_disable(name: str) -> tuple[str, int] | BaseResponse:
         try:
             _store().disable(name)
         except EsiDocsError:

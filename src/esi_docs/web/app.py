@@ -27,6 +27,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from esi_docs import __version__, clock
 from esi_docs.api import RenderedHandout, RenderRequest
@@ -168,7 +169,7 @@ def _routes(app: Flask) -> None:
         return _sheet()
 
     @app.post("/operator/clear")
-    def clear_operator() -> Response:
+    def clear_operator() -> BaseResponse:
         session.pop("operator", None)
         return redirect(url_for("form"), code=303)
 

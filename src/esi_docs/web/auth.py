@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import (
     Flask,
-    Response,
     current_app,
     g,
     redirect,
@@ -25,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 if TYPE_CHECKING:
     from esi_docs.records.accounts import Account, Accounts
@@ -69,7 +69,7 @@ def signed_in() -> Account | None:
     return g.get("account")
 
 
-def _guard() -> Response | tuple[str, int] | None:
+def _guard() -> BaseResponse | tuple[str, int] | None:
     store = accounts()
     endpoint = request.endpoint or ""
     if store is None or endpoint in OPEN_ROUTES:
@@ -98,7 +98,7 @@ def _session_account(store: Accounts) -> tuple[Account | None, str | None]:
     return account, None
 
 
-def _to_login(why: str | None) -> Response:
+def _to_login(why: str | None) -> BaseResponse:
     """To the sign-in page; a form POST is never carried out (no PDF without a session)."""
     if why:
         session["notice"] = why
@@ -117,13 +117,13 @@ def _login_page(message: str | None, status: int, name: str = "") -> tuple[str, 
 
 def _routes(app: Flask) -> None:
     @app.get("/login")
-    def login() -> tuple[str, int] | Response:
+    def login() -> tuple[str, int] | BaseResponse:
         if accounts() is None:
             return redirect(url_for("form"), code=303)
         return _login_page(session.pop("notice", None), 200)
 
     @app.post("/login")
-    def login_post() -> tuple[str, int] | Response:
+    def login_post() -> tuple[str, int] | BaseResponse:
         store = accounts()
         if store is None:
             return redirect(url_for("form"), code=303)
@@ -141,7 +141,7 @@ def _routes(app: Flask) -> None:
         return redirect(url_for("form"), code=303)
 
     @app.post("/logout")
-    def logout() -> Response:
+    def logout() -> BaseResponse:
         account = signed_in()
         if account is not None:
             AUTH_LOG.info("signed out: %s", account.name)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import (
     Flask,
-    Response,
     abort,
     current_app,
     redirect,
@@ -15,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 
 def _desks() -> dict[str, str]:
@@ -46,7 +46,7 @@ def install(app: Flask) -> None:
         return render_template("desk.html", desks=_desks(), current=current()), 200
 
     @app.post("/desk")
-    def desk_post() -> Response:
+    def desk_post() -> BaseResponse:
         chosen = request.form.get("desk", "")
         if chosen not in _desks():
             abort(400)

@@ -8,6 +8,19 @@ DocumentReference subject and must not pay for the Bundle readers (issue 18).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the real names for type checkers; at run time __getattr__ loads them
+    from esi_docs.inputs.fhir.patients import (
+        BundlePatient,
+        FieldProvenance,
+        Origin,
+        Overrides,
+        check_overrides,
+        patients_from_bundle,
+        provenance_record,
+    )
+
 __all__ = [
     "BundlePatient",
     "FieldProvenance",
@@ -19,7 +32,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """Load the Bundle readers only when one of their names is first used."""
     if name in __all__:
         from esi_docs.inputs.fhir import patients
