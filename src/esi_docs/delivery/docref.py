@@ -90,10 +90,14 @@ def document_reference(
 
 
 class Clinic(Protocol):
-    """The two fields of a ClinicProfile the Organization needs."""
+    """The two fields of a ClinicProfile the Organization needs (read-only, as on the
+    frozen profile)."""
 
-    name: str
-    phone: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
 
 
 def _authorship(clinic: Clinic | None, operator: str | None) -> dict[str, Any]:

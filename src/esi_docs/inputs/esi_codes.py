@@ -113,10 +113,10 @@ def meaning(
         if code in CPT_CATHETER:
             return Meaning(f"CPT {code}", None, (), single_shot=False)
         return None
-    for row in local:
-        if row.system == system and row.code == code:
-            regions = (row.region,) if row.region else ()
-            return Meaning(f"{row.system} {row.code}", row.approach or None, regions)
+    for own in local:
+        if own.system == system and own.code == code:
+            regions = (own.region,) if own.region else ()
+            return Meaning(f"{own.system} {own.code}", own.approach or None, regions)
     return None
 
 

@@ -161,19 +161,19 @@ def merge_findings(
     provenance: dict[str, FieldProvenance] = {}
     final = [(field, f) for field, f in findings.items() if f.final]
     if final:  # a refusal no override lifts: say only that
-        for field, found in final:
-            problems.add(field, f"{found.where}: {found.reason}")
+        for field, refused in final:
+            problems.add(field, f"{refused.where}: {refused.reason}")
         return mapping, provenance
     given, sections = overrides.for_patient(label)
     hint = _hint(overrides.source, label if several else "")
     for field, (_, required) in FIELD_PARSERS.items():
         found = findings.get(field)
-        from_input = found and Origin(input_source, found.where, found.value, found.reason)
+        from_input = Origin(input_source, found.where, found.value, found.reason) if found else None
         if field in given:
             mapping[field] = given[field]
             used = Origin(overrides.source, sections[field], given[field])
-            provenance[field] = FieldProvenance(used, from_input or None)
-        elif found is not None and found.value is not None:
+            provenance[field] = FieldProvenance(used, from_input)
+        elif found is not None and found.value is not None and from_input is not None:
             mapping[field] = found.value
             provenance[field] = FieldProvenance(from_input)
         elif found is not None:

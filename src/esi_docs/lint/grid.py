@@ -54,9 +54,11 @@ def patients(language: str) -> Iterator[PatientOptions]:
     blood thinners (none / one held / several, some held) x large print, each without and with
     the optional fields (two levels of the region when given)."""
     flags = (False, True)
-    base = itertools.product(APPROACHES, REGIONS, flags, flags, MEDICINES, flags)
-    possible = ((a, r, *rest) for a, r, *rest in base if approach_problem(a, r) is None)
-    for index, (approach, region, diabetic, sedation, (drugs, held), large) in enumerate(possible):
+    sites = [
+        (a, r) for a, r in itertools.product(APPROACHES, REGIONS) if not approach_problem(a, r)
+    ]
+    base = itertools.product(sites, flags, flags, MEDICINES, flags)
+    for index, ((approach, region), diabetic, sedation, (drugs, held), large) in enumerate(base):
         for optional in _optional_fields(index):
             if "physician" in optional:
                 optional["level"] = ", ".join(LEVELS[region][-2:])

@@ -256,7 +256,7 @@ def _person(message: Hl7Message, seg_id: str, field: int, occurrence: int) -> st
 
 def map_physician(message: Hl7Message) -> Findings:
     """AIP-3 (the one person on the appointment), else PV1-7 (attending doctor)."""
-    people = {}
+    people: dict[str, str] = {}
     for n in segments(message, "AIP"):
         name = _person(message, "AIP", 3, n)
         if name:
