@@ -87,9 +87,9 @@ def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
         ),
         (
             "en/warning_signs.yaml",
-            '"A fever over {{ clinic.protocol.fever_f }}°F"',
-            '"A fever over {{ clinic.protocol.fever }}°F"',
-            "en/warning_signs.yaml:11: error: item: unknown name 'clinic.protocol.fever'; "
+            '"A fever over {{ clinic.protocol.fever_f }}°F (',
+            '"A fever over {{ clinic.protocol.fever }}°F (',
+            "en/warning_signs.yaml:12: error: item: unknown name 'clinic.protocol.fever'; "
             "did you mean 'clinic.protocol.fever_f'?",
         ),
         (
@@ -115,7 +115,7 @@ def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
             "en/summary.yaml",
             "{{ clinic.phone }}",
             "{{ clinic.phone }",
-            "en/summary.yaml:15: error: item: template error: unexpected '}'",
+            "en/summary.yaml:19: error: item: template error: unexpected '}'",
         ),
         (
             "en/diabetes.yaml",
