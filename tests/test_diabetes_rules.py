@@ -60,8 +60,8 @@ FASTING = {
         "On the morning of your injection, take half of your usual dose. For example, take 10 "
         "units if you usually take 20.",
         "Is your blood sugar under 70 mg/dL, or do you feel shaky, sweaty or confused? Your "
-        "sugar is low. Treat it right away with juice, regular soda or sugar tablets, even if "
-        "you are not eating. Then call us at (555) 010-0100.",
+        "sugar is low. Treat it right away with apple juice, regular (not diet) soda or sugar "
+        "tablets, even if you are not eating. Then call us at (555) 010-0100.",
         "Is your blood sugar over 250 mg/dL that morning? Call us at (555) 010-0100 before you "
         "leave home.",
     ],
@@ -75,8 +75,8 @@ FASTING = {
         "La mañana de su inyección, póngase la mitad de su dosis de siempre. Por ejemplo, 10 "
         "unidades si siempre se pone 20.",
         "¿Tiene el azúcar en menos de 70 mg/dL, o tiene temblores, sudor o confusión? Tiene el "
-        "azúcar bajo. Trátelo enseguida con jugo, refresco normal o tabletas de azúcar, aunque "
-        "no esté comiendo. Luego llámenos al (555) 010-0100.",
+        "azúcar bajo. Trátelo enseguida con jugo de manzana, refresco normal (no de dieta) o "
+        "tabletas de azúcar, aunque no esté comiendo. Luego llámenos al (555) 010-0100.",
         "¿Tiene el azúcar en más de 250 mg/dL esa mañana? Llámenos al (555) 010-0100 antes de "
         "salir de casa.",
     ],

@@ -34,9 +34,12 @@ def clinic(**protocol):
 
 
 def sheet(language: str = "en", profile=None, **changes) -> str:
-    """The sheet's words, with the no-break spaces of dates and times read as spaces."""
+    """The sheet's words, with the no-break spaces of dates and times read as spaces, and
+    Spanish "noviembre, a las" read as "noviembre a las" (the comma is _language.yaml's
+    business, not these rules')."""
     document = compose_handout("discharge", TYPICAL | changes, profile, language=language)
-    return re.sub(r"[\u00a0\u202f]", " ", document_text(document))
+    text = re.sub(r"[\u00a0\u202f]", " ", document_text(document))
+    return re.sub(r"(de [a-z]+), (a las? )", r"\1 \2", text)
 
 
 def section(text: str, start: str, end: str | None = None) -> str:
