@@ -149,25 +149,27 @@ def test_bad_flag_in_the_protocol_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("percent", "wording"),
+    ("dose", "wording"),
     [
-        (50, "Take 50% of your usual dose before the injection."),
-        (80, "Take 80% of your usual dose before the injection."),
-        (100, "Do you use long-acting insulin? Take your usual dose."),
-        (0, "Do not take it on the morning of your injection."),
+        ("half", "On the morning of your injection, take half of your usual dose."),
+        ("three_quarters", "On the morning of your injection, take three quarters of your"),
+        ("usual", "On the morning of your injection, take your usual dose."),
+        ("none", "in the morning? Do not take it on the morning of your injection."),
     ],
 )
-def test_insulin_advice_is_the_clinics(percent, wording):
-    text = letter(clinic(diabetes_long_acting_insulin_percent=percent), diabetic="true")
+def test_insulin_advice_is_the_clinics(dose, wording):
+    """In words, never a percent (issue 12); more in tests/test_diabetes_rules.py."""
+    text = letter(clinic(diabetes_morning_long_acting_insulin=dose), diabetic="true")
     assert wording in text
-    assert "Bring your meter and a snack." in text
+    assert "%" not in text
+    assert "Bring your meter, and a snack to eat after the injection." in text
 
 
 def test_diabetes_pill_rule_follows_the_clinic_flag():
     held = letter(diabetic="true")
     taken = letter(clinic(diabetes_hold_morning_pills="false"), diabetic="true")
-    assert "Do not take your diabetes pills that morning." in held
-    assert "Take your diabetes pills that morning as usual." in taken
+    assert "Do not take your diabetes pills on the morning of your injection." in held
+    assert "Take your diabetes pills as usual on the morning of your injection" in taken
     assert "diabetes pills" not in letter()
 
 

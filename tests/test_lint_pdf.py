@@ -39,8 +39,9 @@ def pdf_sentences(data: bytes) -> list[str]:
 def test_pdf_text_is_split_the_way_a_reader_sees_it():
     units = pdf_sentences(render_handout("discharge", TYPICAL).pdf)
     assert (
-        "Call 911 if new weakness or numbness does not wear off. Call 911 if you lose control "
-        "of your bladder or bowels."
+        "Numbness or weakness that gets worse, spreads, or lasts more than 8 hours? Go to the "
+        "emergency room or call 911. Go also if you cannot pass urine for 8 hours, or lose "
+        "control of your bladder or bowels."
     ) in units
     assert "What to avoid." in units
     assert not any(u.startswith("Page ") for u in units)

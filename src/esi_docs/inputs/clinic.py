@@ -35,10 +35,18 @@ class ProtocolRule:
     maximum: float
     integer: bool = True
     flag: bool = False  # a yes/no decision (true/false), not a number
+    # A choice among words that the content prints in the patient's language ("half of your
+    # usual dose"), for decisions a number would print ambiguously ("50%"); empty: a number.
+    choices: tuple[str, ...] = ()
 
 
+# A protocol value as parsed: a number, a yes/no flag or one of a rule's choice words.
+ProtocolValue = int | float | bool | str
 _HOURS = ProtocolRule(0, 336)
 _FLAG = ProtocolRule(0, 1, flag=True)
+# How much of the usual long-acting insulin dose to take; each word is worded by the content.
+INSULIN_DOSES = ("usual", "three_quarters", "half", "none")
+_INSULIN_DOSE = ProtocolRule(0, 0, choices=INSULIN_DOSES)
 PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "no_driving_hours": _HOURS,
     "sedation_no_driving_hours": _HOURS,
@@ -68,9 +76,19 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "driver_required": _FLAG,
     "diabetes_hold_morning_pills": _FLAG,
     "diabetes_hold_mealtime_insulin": _FLAG,
-    "diabetes_long_acting_insulin_percent": ProtocolRule(0, 100),
     # The general guide
     "injections_per_year": ProtocolRule(1, 12),
+    # issue 12: red flags and diabetes
+    "numbness_limit_hours": ProtocolRule(1, 24),
+    "urine_limit_hours": ProtocolRule(2, 24),
+    "bleeding_press_minutes": ProtocolRule(5, 30),
+    "diabetes_low_mg_dl": ProtocolRule(50, 100),
+    "diabetes_high_morning_mg_dl": ProtocolRule(150, 600),
+    "diabetes_eating_as_usual": _FLAG,
+    "diabetes_evening_long_acting_insulin": _INSULIN_DOSE,
+    "diabetes_morning_long_acting_insulin": _INSULIN_DOSE,
+    "glp1_weekly_hold_days": ProtocolRule(0, 21),
+    "sglt2_hold_days": ProtocolRule(0, 14),
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
@@ -148,7 +166,7 @@ class ClinicProfile:
     name: str
     phone: str
     after_hours_phone: str
-    protocol: Mapping[str, int | float | bool]
+    protocol: Mapping[str, ProtocolValue]
     printer: str = ""
     blood_thinner_hold: tuple[HoldRule, ...] = ()
     content_review_months: int = DEFAULT_REVIEW_MONTHS
@@ -193,7 +211,7 @@ class ClinicProfile:
         return next((rule for rule in self.blood_thinner_hold if rule.matches(drug)), None)
 
 
-def _as_written(value: int | float | bool) -> str:
+def _as_written(value: ProtocolValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -361,15 +379,52 @@ def _optional_text(data: Mapping, problems: Problems) -> dict[str, str]:
     return values
 
 
-def _protocol(given: Any, defaults: Mapping, problems: Problems) -> dict[str, int | float]:
+# Before issue 12 the morning insulin dose was a percentage, printed as "Take 50% of your usual
+# dose": ambiguous to a patient. A percentage that has plain words is still read (as the morning
+# choice); any other is refused with the new key's name, never guessed.
+LEGACY_INSULIN_KEY = "diabetes_long_acting_insulin_percent"
+MORNING_INSULIN_KEY = "diabetes_morning_long_acting_insulin"
+_LEGACY_INSULIN_WORDS = {100: "usual", 75: "three_quarters", 50: "half", 0: "none"}
+
+
+def _legacy_protocol(given: Mapping, problems: Problems) -> Mapping:
+    """The protocol mapping with the old percentage key turned into the morning choice."""
+    if LEGACY_INSULIN_KEY not in given:
+        return given
+    given = dict(given)
+    raw = given.pop(LEGACY_INSULIN_KEY)
+    where = f"protocol.{LEGACY_INSULIN_KEY}"
+    choices = ", ".join(INSULIN_DOSES)
+    if MORNING_INSULIN_KEY in given:
+        problems.add(where, f"is replaced by {MORNING_INSULIN_KEY}; give only that one")
+        return given
+    try:
+        percent = parse.as_number(raw, minimum=0, maximum=100, integer=True)
+    except parse.FieldError as exc:
+        problems.add(where, f"{exc}; better, write {MORNING_INSULIN_KEY}: one of {choices}")
+        return given
+    word = _LEGACY_INSULIN_WORDS.get(int(percent))
+    if word is None:
+        problems.add(
+            where,
+            f"{percent}% has no plain words for a patient; write {MORNING_INSULIN_KEY}: "
+            f"one of {choices}",
+        )
+    else:
+        given[MORNING_INSULIN_KEY] = word
+    return given
+
+
+def _protocol(given: Any, defaults: Mapping, problems: Problems) -> dict[str, ProtocolValue]:
     if not isinstance(given, Mapping):
         problems.add("protocol", "must be a mapping of name: value lines")
         given = {}
+    given = _legacy_protocol(given, problems)
     for key in given:
         if key not in PROTOCOL_RULES:
             allowed = ", ".join(PROTOCOL_RULES)
             problems.add(f"protocol.{key}", f"unknown protocol value; allowed are {allowed}")
-    values: dict[str, int | float] = {}
+    values: dict[str, ProtocolValue] = {}
     for key, rule in PROTOCOL_RULES.items():
         raw = given.get(key, defaults.get(key))
         if raw is None:
@@ -382,9 +437,11 @@ def _protocol(given: Any, defaults: Mapping, problems: Problems) -> dict[str, in
     return values
 
 
-def _protocol_value(raw: Any, rule: ProtocolRule) -> int | float | bool:
+def _protocol_value(raw: Any, rule: ProtocolRule) -> ProtocolValue:
     if rule.flag:
         return parse.as_flag(raw)
+    if rule.choices:
+        return parse.as_choice(raw, rule.choices)
     return parse.as_number(raw, minimum=rule.minimum, maximum=rule.maximum, integer=rule.integer)
 
 

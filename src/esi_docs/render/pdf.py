@@ -247,7 +247,7 @@ def _layout(document: doc.Document, paper: str) -> bytes:
         id="body",
     )
     template.addPageTemplates(PageTemplate(id="page", frames=[frame]))
-    story = _story(document, style, template.width)
+    story = _story(document, style, template.width, template.height)
     template.build(story, canvasmaker=_canvas_class(document, style, header, mark))
     return buffer.getvalue()
 
@@ -371,12 +371,18 @@ def _draw_mark(canvas: Canvas, mark: Flowable, style: Styles) -> None:
     mark.drawOn(canvas, MARGIN, MARGIN + style.footer_size * 1.4)
 
 
-def _story(document: doc.Document, style: Styles, width: float) -> list[Flowable]:
+def _story(document: doc.Document, style: Styles, width: float, height: float) -> list[Flowable]:
     story: list[Flowable] = [_para(escape(document.title), style.title)]
     for section in document.sections:
         flowables = _section(section, style, width)
         if any(isinstance(b, doc.Signature) for b in section.blocks) and len(story) > 1:
-            flowables = [KeepTogether(_flat(story.pop()) + _flat_all(flowables))]
+            together = _flat(story[-1]) + _flat_all(flowables)
+            # Only when both fit on one page: a KeepTogether taller than the page is split
+            # anywhere by ReportLab, which put the signature lines alone on the last page of a
+            # large-print sheet whose emergency box is long (issue 12 red flags).
+            if _height(together, width) <= height:
+                story.pop()
+                flowables = [KeepTogether(together)]
         story += flowables
     return story
 
