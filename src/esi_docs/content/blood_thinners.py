@@ -101,7 +101,9 @@ def _one(
 ) -> BloodThinner:
     days = rule.days if rule else 0
     hours = rule.restart_hours if rule and rule.restart_hours is not None else None
-    restart_hours = hours if hours is not None else clinic.protocol["blood_thinner_restart_hours"]
+    restart_hours = (
+        hours if hours is not None else int(clinic.protocol["blood_thinner_restart_hours"])
+    )
     inr = rule.inr_check_days if rule else None
     call_days = int(clinic.protocol["unlisted_blood_thinner_call_days"])
     return BloodThinner(

@@ -304,7 +304,8 @@ def _context(
             arrival_time=patient.arrival_time,
             arrive_minutes_early=int(protocol["arrive_minutes_early"]),
             discharge_time=patient.discharge_time,
-            minutes_to_leave=int(protocol["procedure_minutes"] + protocol["observation_minutes"]),
+            minutes_to_leave=int(protocol["procedure_minutes"])
+            + int(protocol["observation_minutes"]),
         )
         context["dates"] = dates
         # What the clinic's table says for each medicine (never a guessed number).
