@@ -114,7 +114,7 @@ def test_unchanged_copy_is_as_clean_as_the_shipped_content(lint, run_cli):
             "en/what_was_done.yaml",
             "when: 'side == \"both\"'",
             "when: 'sides == \"both\"'",
-            "en/what_was_done.yaml:33: error: when: unknown name 'sides'; did you mean 'side'?",
+            "en/what_was_done.yaml:35: error: when: unknown name 'sides'; did you mean 'side'?",
         ),
         (
             "en/summary.yaml",
