@@ -14,10 +14,9 @@ import os
 import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 
 import pytest
-
-from datetime import date
 
 from esi_docs.api import render_handout
 from esi_docs.inputs.spine import approach_problem

@@ -11,6 +11,7 @@ import pytest
 
 from esi_docs.content.search_path import ContentPaths, packaged_folder
 from esi_docs.content.traversable import Traversable
+from esi_docs.lint.grid import patients
 from tests.conftest import write_yaml
 
 TODAY = "2026-11-21"
@@ -212,15 +213,15 @@ def test_grid_reports_the_first_failing_combination(content, lint):
     content.edit(
         "en/avoid.yaml",
         '"Heating pads or heat packs on the shot site today"',
-        "text: \"Heat {{ 10 // (0 if approach == 'caudal' else 1) }}\"\n"
+        "text: \"Heat {{ 10 // (0 if approach == 'transforaminal' else 1) }}\"\n"
         "        when: \"region == 'thoracic'\"",
     )
     result = lint()
     assert (
-        "en/avoid.yaml:6: error: discharge (en) fails for approach=caudal region=thoracic "
-        "diabetic=false sedation=false blood_thinner=none large_print=false "
-        "procedure_time=none physician/level/side/follow_up=none: "
-        "avoid-list: integer division or modulo by zero"
+        "en/avoid.yaml:6: error: discharge (en) fails for approach=transforaminal "
+        "region=thoracic diabetic=false sedation=false blood_thinner=none "
+        "blood_thinner_held=none large_print=false procedure_time=none discharge_time=none "
+        "physician/level/side/follow_up=none: avoid-list: integer division or modulo by zero"
     ) in lines(result)
     assert result.exit_code == 1
 
@@ -229,11 +230,13 @@ def test_grid_reports_the_first_failing_combination(content, lint):
 def test_grid_covers_every_combination_and_says_how_long_it_took(lint):
     result = lint("--format", "json")
     grid = json.loads(result.stdout)["grid"]
-    # 3 approaches x 3 regions x diabetic x sedation x blood thinner x large print = 144,
-    # each without and with the optional fields, for each handout and language.
+    # 7 approach-region pairs that can happen x diabetic x sedation x 3 blood-thinner cases x
+    # large print, each without and with the optional fields, for each handout and language.
     # Handouts that need no patient (the guide) compose once per language.
-    assert grid["combinations"] >= 288
-    assert grid["combinations"] % 288 in (0, len(ContentPaths().languages()))
+    per_handout = len(list(patients("en")))
+    assert per_handout == 7 * 2 * 2 * 3 * 2 * 2
+    assert grid["combinations"] >= per_handout
+    assert grid["combinations"] % per_handout in (0, len(ContentPaths().languages()))
     assert grid["seconds"] > 0
 
 
