@@ -43,7 +43,10 @@ def _imports(path: Path) -> list[tuple[int, str]]:
                 module = f"{base}.{node.module}" if node.module else base
             else:
                 module = node.module or ""
-            found.append((node.lineno, module))
+            if module == "esi_docs":  # from esi_docs import clock: the module esi_docs.clock
+                found += [(node.lineno, f"esi_docs.{alias.name}") for alias in node.names]
+            else:
+                found.append((node.lineno, module))
     return found
 
 
