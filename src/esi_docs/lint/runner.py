@@ -17,6 +17,7 @@ from esi_docs.lint.names import known_names
 from esi_docs.lint.readability import handout_reading, section_reading
 from esi_docs.lint.review import check_clinic, check_review
 from esi_docs.lint.samples import filled_snippets, sample_context
+from esi_docs.lint.signoff import check_signoff
 from esi_docs.lint.sources import Inventory, take_inventory
 from esi_docs.lint.style import check_style
 
@@ -39,6 +40,8 @@ def run_lint(
     contexts = {lang: sample_context(library, clinic, lang) for lang in inventory.languages}
     report = LintReport()
     report.extend(clinic_findings)
+    if clinic_file is not None and not clinic_findings:  # the sign-off of this clinic's file
+        report.extend(check_signoff(inventory, clinic, clinic_file.name))
     _file_checks(report, inventory, contexts, today or date.today(), clinic.content_review_months)
     report.extend(check_completeness(inventory))
     _text_checks(report, inventory, contexts)

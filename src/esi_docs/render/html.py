@@ -65,13 +65,18 @@ def _page(document: doc.Document) -> Iterator[str]:
     cls = "large-print" if document.large_print else "normal-print"
     yield f'<body class="{cls}">'
     yield from _header(document)
+    if not document.approval.approved:  # a draft says so before anything else is read
+        yield f'<p class="approval draft" role="note">{escape(document.approval.mark)}</p>'
     yield "<main>"
     yield f"<h1>{escape(document.title)}</h1>"
     ids = _Ids()
     for section in document.sections:
         yield from _section(section, ids, document.labels)
     yield "</main>"
-    yield f'<footer><p class="version">{escape(document.content_version)}</p></footer>'
+    yield (
+        f'<footer><p class="version">{escape(document.content_version)}</p>'
+        f'<p class="approval">{escape(document.approval.mark)}</p></footer>'
+    )
     yield "</body>"
     yield "</html>"
 
@@ -237,6 +242,8 @@ tr.write-in td{height:2.2rem}
 .sign{flex:1 1 12rem}
 .sign .line{border-bottom:1px solid #000;height:2.5rem}
 footer{border-top:1px solid #555;margin-top:1rem;padding-top:.3rem;font-size:.8rem}
+.approval.draft{background:#b00020;color:#fff;font-weight:bold;padding:.3rem .6rem;
+text-align:center}
 @media print{
 @page{margin:.6in}
 body{max-width:none;padding:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
