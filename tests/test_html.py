@@ -33,7 +33,8 @@ def test_page_structure_follows_the_document(variant):
     assert [h.get_text() for h in page.find_all("h1")] == [document.title]
     titled = [s for s in document.sections if s.title]
     assert len(page.select("main > section > h2")) == len(titled)
-    assert page.find("footer").get_text(strip=True) == document.content_version
+    footer = [p.get_text(strip=True) for p in page.find("footer").find_all("p")]
+    assert footer == [document.content_version, document.approval.mark]  # issue 13: sign-off
     assert page.title.get_text() == document.title
     # Every word of the Document is on the page (the same text a PDF prints).
     words = " ".join(page.get_text(" ").split())
