@@ -120,7 +120,7 @@ def test_acknowledgement_block():
 def test_every_page_has_identifiers_page_numbers_and_version():
     result = render_handout("discharge", TYPICAL)
     pages = pdf_pages(result.pdf)
-    assert len(pages) == 2
+    assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "Example Spine & Pain Clinic" in page
         assert "Maria Example" in page and "0012345" in page and "April 12, 1961" in page
@@ -178,8 +178,9 @@ def test_names_print_exactly_and_are_never_markup(name):
     assert all(name in page for page in pages)
 
 
-def test_typical_patient_fits_two_letter_pages():
-    assert len(pdf_pages(render_handout("discharge", TYPICAL).pdf)) <= 2
+def test_typical_patient_fits_three_letter_pages():
+    # Two pages before issue 13 added what the best sheets carry; three at most now.
+    assert len(pdf_pages(render_handout("discharge", TYPICAL).pdf)) <= 3
 
 
 def test_mrn_leading_zeros_survive_to_the_pdf():

@@ -186,7 +186,7 @@ def test_letter_covers_how_it_goes_and_what_to_tell_us():
 def test_letter_in_spanish():
     text = letter(language="es", procedure_time="09:30", blood_thinner="Xarelto")
     assert "Cómo prepararse para su inyección epidural de esteroides" in text
-    assert "Su inyección es el viernes, 20 de noviembre a las 9:30 a. m. " in text
+    assert "Su inyección es el viernes, 20 de noviembre, a las 9:30 a. m. " in text
     assert "Tome la última dosis el lunes, 16 de noviembre." in text
     assert "Página 1 de" in text
 
@@ -309,19 +309,21 @@ EXAMPLE_EXTRAS = {
 @pytest.mark.parametrize("extras", [{}, EXAMPLE_EXTRAS])
 @pytest.mark.parametrize("region", ["thoracic", "lumbar"])
 @pytest.mark.parametrize("approach", ["interlaminar", "transforaminal"])
-def test_typical_sheet_with_the_new_tools_still_fits_two_letter_pages(approach, region, extras):
-    """Two pages, or three when the DRAFT band pushes the signature over: then the signature
-    takes the block before it along and never stands alone on a page."""
+def test_typical_sheet_with_the_new_tools_fits_three_letter_pages(approach, region, extras):
+    """At most three pages; the signature takes the block before it along and never stands
+    alone on a page."""
     patient = TYPICAL | {"approach": approach, "region": region} | extras
     pages = pdf_pages(render_handout("discharge", patient).pdf)
-    assert len(pages) == (3 if (approach, region) == ("transforaminal", "lumbar") and extras else 2)
+    # Issue 13 added what the best sheets carry (pain medicine, work, follow-up, hours ...):
+    # a typical sheet now takes three pages, never more.
+    assert len(pages) <= 3
     assert "Call 911 or go to the emergency room" in pages[-1]
     assert "Patient signature" in pages[-1]
 
 
 def test_statement_and_signature_lines_share_a_page_in_large_print():
     pages = pdf_pages(render_handout("discharge", TYPICAL, large_print=True, language="es").pdf)
-    signed = [p for p in pages if "Firma del paciente" in p]
+    signed = [p for p in pages if "Su firma" in p]
     assert len(signed) == 1
     assert "Recibí estas instrucciones." in signed[0]
 

@@ -63,12 +63,26 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "diabetes_hold_morning_pills": _FLAG,
     "diabetes_hold_mealtime_insulin": _FLAG,
     "diabetes_long_acting_insulin_percent": ProtocolRule(0, 100),
+    # issue 13: what the best sheets carry
+    "acetaminophen_ok": _FLAG,  # discharge: acetaminophen (Tylenol) may be taken for soreness
+    "nsaid_wait_hours": _HOURS,  # discharge: no ibuprofen/naproxen for the soreness (0: allowed)
+    "no_lotion_hours": _HOURS,  # discharge: no lotion, cream or powder on the shot site
+    "watch_days": ProtocolRule(1, 60),  # discharge: keep watching for the warning signs
+    "no_relief_call_days": ProtocolRule(1, 60),  # discharge: call us if no relief after this
+    "return_to_work_hours": _HOURS,  # discharge: back to (light) work after this many hours
+    "pre_pain_medicine_hold_hours": ProtocolRule(0, 24),  # letter: no pain medicine before (0: ok)
+    "visit_minutes": ProtocolRule(30, 480),  # letter: how long the whole visit takes
+    "taxi_alone_ok": _FLAG,  # letter: a taxi or ride-share alone may take the patient home
     # The general guide
     "injections_per_year": ProtocolRule(1, 12),
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
 _TEXT_LIMIT = 80
+# issue 13: the clinic's opening hours, written by the clinic in each language it prints
+# ({en: "Monday to Friday, 8:00 AM to 4:30 PM", es: "..."}); a language without them omits them.
+HOURS_KEY = "opening_hours"
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 HOLD_TABLE = "blood_thinner_hold"
 DESKS = "desk_printers"  # issue 15: {desk name: CUPS printer}; a nurse picks the desk once
 _DESK_LIMIT = 40
@@ -132,6 +146,7 @@ class ClinicProfile:
     content_approval: Mapping[str, ContentApproval] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    opening_hours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def approval_for(self, language: str, version: str) -> ContentApproval | None:
         """The approval of exactly this language's content version, or None (a draft)."""
@@ -154,6 +169,7 @@ class ClinicProfile:
                 {"drug": rule.drug, "names": list(rule.names), "days": str(rule.days)}
                 for rule in self.blood_thinner_hold
             ],
+            HOURS_KEY: dict(self.opening_hours),
             APPROVAL_KEY: {
                 lang: {
                     "version": a.version,
@@ -207,6 +223,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
             REVIEW_KEY,
             APPROVAL_KEY,
             DESKS,
+            HOURS_KEY,
         )
         if key not in known:
             allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, *known]))
@@ -219,6 +236,9 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
     desks = _desk_printers(data.get(DESKS) or {}, problems)
     # Never layered over the defaults: a clinic's file approves only what it says it approves.
     approvals = _approvals(data.get(APPROVAL_KEY), problems)
+    # Also never layered: another clinic's hours printed as this clinic's would send patients
+    # to a closed door. Without them, the sheets simply do not state hours.
+    hours = _opening_hours(data.get(HOURS_KEY), problems)
     problems.raise_if_any()
     return ClinicProfile(
         **text,
@@ -227,7 +247,27 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         content_review_months=review,
         desk_printers=MappingProxyType(desks),
         content_approval=MappingProxyType(approvals),
+        opening_hours=MappingProxyType(hours),
     )
+
+
+def _opening_hours(given: Any, problems: Problems) -> dict[str, str]:
+    """opening_hours: {language code: the hours in that language's words}."""
+    if given is None or given == "" or given == {}:
+        return {}
+    if not isinstance(given, Mapping):
+        problems.add(HOURS_KEY, "must be a mapping of language: hours lines (en: ..., es: ...)")
+        return {}
+    hours: dict[str, str] = {}
+    for lang, text in given.items():
+        if not isinstance(lang, str) or not _LANGUAGE_CODE.match(lang):
+            problems.add(HOURS_KEY, f"'{lang}' is not a language code such as en or es")
+            continue
+        try:
+            hours[lang] = parse.as_required_text(text, max_length=_TEXT_LIMIT * 2)
+        except parse.FieldError as exc:
+            problems.add(f"{HOURS_KEY}.{lang}", str(exc))
+    return hours
 
 
 def _desk_printers(given: Any, problems: Problems) -> dict[str, str]:
