@@ -267,3 +267,26 @@ def test_the_packaged_profile_documents_every_new_value():
     ):
         assert key in packaged
         assert f"| `{key}` | `{str(packaged[key]).lower()}` |" in section, key
+
+
+def test_the_content_elements_page_names_only_blocks_that_exist():
+    """docs/content-elements.md tells a content owner where each element is: every
+    `file.yaml`: `block` it names must exist, in every language."""
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "content-elements.md").read_text(encoding="utf-8")
+    named = 0
+    for row in page.splitlines():
+        match = re.search(r"`(\w+\.yaml)`: (.*?) \|", row)
+        if not match or "_language" in match.group(1):
+            continue
+        blocks = [b for b in re.findall(r"`([a-z0-9*-]+)`", match.group(2)) if "*" not in b]
+        for language in ("en", "es"):
+            data = yaml.safe_load((root / "templates" / language / match.group(1)).read_text())
+            ids = {block["id"] for block in data["blocks"]}
+            assert set(blocks) <= ids, (language, match.group(1), set(blocks) - ids)
+        named += len(blocks)
+    assert named > 50
