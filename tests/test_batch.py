@@ -18,8 +18,14 @@ from esi_docs.records.audit import AuditLog
 from tests.conftest import TYPICAL, pdf_pages, pdf_text
 
 # Page counts of the discharge sheet for these options (checked in the merged test).
-TWO_PAGES: dict[str, str] = {}
-THREE_PAGES = {"diabetic": "true", "blood_thinner": "Eliquis"}
+# Since issue 13 (what the best sheets carry) the typical discharge sheet has three pages.
+ODD_PAGES: dict[str, str] = {}  # 3 pages
+EVEN_PAGES = {  # 4 pages
+    "diabetic": "true",
+    "blood_thinner": "Eliquis",
+    "sedation": "true",
+    "approach": "transforaminal",
+}
 
 
 def write_roster(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -95,7 +101,7 @@ def test_continue_on_error_prints_good_rows_and_exits_1(run_cli, tmp_path):
 
 
 def test_merged_pdf_starts_each_patient_on_a_front_side_and_numbers_per_patient(run_cli, tmp_path):
-    rows = [{"mrn": "A1", **TWO_PAGES}, {"mrn": "B2", **THREE_PAGES}, {"mrn": "C3"}]
+    rows = [{"mrn": "A1", **EVEN_PAGES}, {"mrn": "B2", **ODD_PAGES}, {"mrn": "C3", **EVEN_PAGES}]
     roster = write_roster(tmp_path / "r.csv", rows)
     out = tmp_path / "out"
     merged = out / "print-me.pdf"
@@ -105,14 +111,10 @@ def test_merged_pdf_starts_each_patient_on_a_front_side_and_numbers_per_patient(
     assert result.exit_code == 0, result.stderr
     pages = pdf_pages(merged.read_bytes())
     expected = [
-        ("A1", "Page 1 of 2"),
-        ("A1", "Page 2 of 2"),
-        ("B2", "Page 1 of 3"),
-        ("B2", "Page 2 of 3"),
-        ("B2", "Page 3 of 3"),
+        *[("A1", f"Page {n} of 4") for n in range(1, 5)],
+        *[("B2", f"Page {n} of 3") for n in range(1, 4)],
         (None, None),  # blank back side after the odd-length packet
-        ("C3", "Page 1 of 2"),
-        ("C3", "Page 2 of 2"),
+        *[("C3", f"Page {n} of 4") for n in range(1, 5)],
     ]
     assert len(pages) == len(expected)
     for text, (mrn, label) in zip(pages, expected, strict=True):
@@ -205,7 +207,7 @@ def test_ctrl_c_leaves_only_whole_files_and_no_merged_pdf(tmp_path):
     pdfs = list(out.glob("*.pdf"))
     assert 4 <= len(pdfs) < 400
     for pdf in pdfs:
-        assert len(PdfReader(pdf).pages) == 2  # every file left behind is whole
+        assert len(PdfReader(pdf).pages) == 3  # every file left behind is whole (typical: 3)
     statuses = [r["status"] for r in read_manifest(out)]
     assert statuses.count("ok") == len(pdfs) and "not rendered" in statuses
 
