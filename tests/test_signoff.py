@@ -203,3 +203,14 @@ def test_lint_warns_about_a_language_with_no_approval(run_cli, tmp_path):
         f"print with a DRAFT mark until the clinic approves {VERSION}"
         for lang in ("en", "es")
     ]
+
+
+def test_lint_notes_a_language_without_opening_hours(run_cli, tmp_path):
+    data = CLINIC | {"opening_hours": {"en": "Monday to Friday, 9 AM to 5 PM"}}
+    result = run_cli(
+        "lint", "--clinic", str(write_yaml(tmp_path / "c.yaml", data)), "--format", "json"
+    )
+    hours = [f for f in json.loads(result.stdout)["findings"] if "opening_hours" in f["message"]]
+    assert [(f["level"], f["message"]) for f in hours] == [
+        ("note", "opening_hours: none for 'es'; its discharge sheets print no opening hours")
+    ]

@@ -13,6 +13,7 @@ from esi_docs.lint.completeness import check_completeness, check_readable, check
 from esi_docs.lint.expressions import check_expressions
 from esi_docs.lint.findings import ERROR, LintReport
 from esi_docs.lint.grid import timed_grid
+from esi_docs.lint.hours import check_opening_hours
 from esi_docs.lint.names import known_names
 from esi_docs.lint.readability import handout_reading, section_reading
 from esi_docs.lint.review import check_clinic, check_review
@@ -42,6 +43,7 @@ def run_lint(
     report.extend(clinic_findings)
     if clinic_file is not None and not clinic_findings:  # the sign-off of this clinic's file
         report.extend(check_signoff(inventory, clinic, clinic_file.name))
+        report.extend(check_opening_hours(inventory, clinic, clinic_file.name))
     _file_checks(report, inventory, contexts, today or date.today(), clinic.content_review_months)
     report.extend(check_completeness(inventory))
     _text_checks(report, inventory, contexts)
