@@ -192,7 +192,7 @@ def test_letter_covers_how_it_goes_and_what_to_tell_us():
 def test_letter_in_spanish():
     text = letter(language="es", procedure_time="09:30", blood_thinner="Xarelto")
     assert "Cómo prepararse para su inyección epidural de esteroides" in text
-    assert "Su inyección es el viernes, 20 de noviembre a las 9:30 a. m. " in text
+    assert "Su inyección es el viernes, 20 de noviembre, a las 9:30 a. m. " in text
     assert "Xarelto: tome la última dosis el lunes, 16 de noviembre." in text
     assert "Página 1 de" in text
 
@@ -328,7 +328,7 @@ def test_typical_sheet_with_the_new_tools_still_fits_three_letter_pages(approach
 
 def test_statement_and_signature_lines_share_a_page_in_large_print():
     pages = pdf_pages(render_handout("discharge", TYPICAL, large_print=True, language="es").pdf)
-    signed = [p for p in pages if "Firma del paciente" in p]
+    signed = [p for p in pages if "Su firma" in p]
     assert len(signed) == 1
     assert "Recibí estas instrucciones." in signed[0]
 

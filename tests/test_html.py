@@ -52,6 +52,9 @@ def test_no_script_no_external_request_and_css_inline(variant):
     assert "@media print" in css
     base = re.search(r"html\{font-size:(\d+)pt", css).group(1)
     assert int(base) >= (18 if result.document.large_print else 12)
+    # issue 13: in large print the header and footer are not made smaller than the body
+    smaller = re.findall(r"font-size:\.\d+rem", css)
+    assert not smaller if result.document.large_print else smaller
 
 
 def test_tables_have_header_cells_and_captions(variant):

@@ -73,10 +73,11 @@ def test_spanish_sheet_dates_labels_and_headings():
         "Las 3 cosas más importantes",
         "Qué se hizo hoy",
         "Cuándo pedir ayuda",
-        "No maneje hasta el sábado, 21 de noviembre a las 10:40",  # 9:30 + 30 + 40 minutes
+        "No maneje hasta el sábado, 21 de noviembre, a las 10:40",  # 9:30 + 30 + 40 minutes
         "Procedimiento: viernes, 20 de noviembre",
         "Fecha de nacimiento: 12 de abril de 1961",
-        "Firma del paciente",
+        "Su firma",
+        "Intérprete: nombre o número",
         "Su diario del dolor",
     ):
         assert phrase in text
@@ -232,5 +233,5 @@ def test_spanish_one_oclock_takes_the_singular_article():
     patient = TYPICAL | {"sedation": "true", "procedure_time": "09:30"}
     text = pdf_text(render_handout("pre-procedure", patient, language="es").pdf)
     # 8 hours of fasting before 9:30: "a la 1:30", never "a las 1:30"
-    assert "antes del viernes, 20 de noviembre a la 1:30 a. m." in text
-    assert "hasta el sábado, 21 de noviembre a las 10:40" in text  # 24 h after leaving
+    assert "Deje de comer el viernes, 20 de noviembre, a la 1:30 a. m." in text
+    assert "hasta el sábado, 21 de noviembre, a las 10:40" in text  # 24 h after leaving

@@ -76,6 +76,16 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "driver_required": _FLAG,
     "diabetes_hold_morning_pills": _FLAG,
     "diabetes_hold_mealtime_insulin": _FLAG,
+    # issue 13: what the best sheets carry
+    "acetaminophen_ok": _FLAG,  # discharge: acetaminophen (Tylenol) may be taken for soreness
+    "nsaid_wait_hours": _HOURS,  # discharge: no ibuprofen/naproxen for the soreness (0: allowed)
+    "no_lotion_hours": _HOURS,  # discharge: no lotion, cream or powder on the shot site
+    "watch_days": ProtocolRule(1, 60),  # discharge: keep watching for the warning signs
+    "no_relief_call_days": ProtocolRule(1, 60),  # discharge: call us if no relief after this
+    "return_to_work_hours": _HOURS,  # discharge: back to (light) work after this many hours
+    "pre_pain_medicine_hold_hours": ProtocolRule(0, 24),  # letter: no pain medicine before (0: ok)
+    "visit_minutes": ProtocolRule(30, 480),  # letter: how long the whole visit takes
+    "taxi_alone_ok": _FLAG,  # letter: a taxi or ride-share alone may take the patient home
     # The general guide
     "injections_per_year": ProtocolRule(1, 12),
     # issue 12: red flags and diabetes
@@ -93,6 +103,10 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
 _OPTIONAL_TEXT = ("printer",)  # issue 8: the CUPS queue `--print` uses when none is named
 _TEXT_LIMIT = 80
+# issue 13: the clinic's opening hours, written by the clinic in each language it prints
+# ({en: "Monday to Friday, 8:00 AM to 4:30 PM", es: "..."}); a language without them omits them.
+HOURS_KEY = "opening_hours"
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 HOLD_TABLE = "blood_thinner_hold"
 DESKS = "desk_printers"  # issue 15: {desk name: CUPS printer}; a nurse picks the desk once
 _DESK_LIMIT = 40
@@ -176,6 +190,7 @@ class ClinicProfile:
     )
     # Issue 17: the clinic's own procedure codes (SNOMED CT, local) -> approach and region.
     procedure_codes: tuple[esi_codes.LocalCode, ...] = ()
+    opening_hours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def approval_for(self, language: str, version: str) -> ContentApproval | None:
         """The approval of exactly this language's content version, or None (a draft)."""
@@ -195,6 +210,7 @@ class ClinicProfile:
             DESKS: dict(self.desk_printers),
             "protocol": {key: _as_written(value) for key, value in self.protocol.items()},
             HOLD_TABLE: [rule.as_data() for rule in self.blood_thinner_hold],
+            HOURS_KEY: dict(self.opening_hours),
             APPROVAL_KEY: {
                 lang: {
                     "version": a.version,
@@ -250,6 +266,7 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
             APPROVAL_KEY,
             DESKS,
             esi_codes.KEY,
+            HOURS_KEY,
         )
         if key not in known:
             allowed = ", ".join(dict.fromkeys([*defaults, *_OPTIONAL_TEXT, HOLD_TABLE, *known]))
@@ -263,6 +280,9 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
     # Never layered over the defaults: a clinic's file approves only what it says it approves.
     approvals = _approvals(data.get(APPROVAL_KEY), problems)
     local_codes = esi_codes.parse_local_codes(data.get(esi_codes.KEY), problems)
+    # Also never layered: another clinic's hours printed as this clinic's would send patients
+    # to a closed door. Without them, the sheets simply do not state hours.
+    hours = _opening_hours(data.get(HOURS_KEY), problems)
     problems.raise_if_any()
     return ClinicProfile(
         **text,
@@ -272,7 +292,27 @@ def parse_clinic(data: Any, source: str) -> ClinicProfile:
         desk_printers=MappingProxyType(desks),
         content_approval=MappingProxyType(approvals),
         procedure_codes=local_codes,
+        opening_hours=MappingProxyType(hours),
     )
+
+
+def _opening_hours(given: Any, problems: Problems) -> dict[str, str]:
+    """opening_hours: {language code: the hours in that language's words}."""
+    if given is None or given == "" or given == {}:
+        return {}
+    if not isinstance(given, Mapping):
+        problems.add(HOURS_KEY, "must be a mapping of language: hours lines (en: ..., es: ...)")
+        return {}
+    hours: dict[str, str] = {}
+    for lang, text in given.items():
+        if not isinstance(lang, str) or not _LANGUAGE_CODE.match(lang):
+            problems.add(HOURS_KEY, f"'{lang}' is not a language code such as en or es")
+            continue
+        try:
+            hours[lang] = parse.as_required_text(text, max_length=_TEXT_LIMIT * 2)
+        except parse.FieldError as exc:
+            problems.add(f"{HOURS_KEY}.{lang}", str(exc))
+    return hours
 
 
 def _desk_printers(given: Any, problems: Problems) -> dict[str, str]:

@@ -14,10 +14,12 @@ from esi_docs.lint.completeness import check_completeness, check_readable, check
 from esi_docs.lint.expressions import check_expressions
 from esi_docs.lint.findings import ERROR, LintReport
 from esi_docs.lint.grid import timed_grid
+from esi_docs.lint.hours import check_opening_hours
 from esi_docs.lint.names import known_names
 from esi_docs.lint.readability import handout_reading, section_reading
 from esi_docs.lint.review import check_clinic, check_review
 from esi_docs.lint.samples import filled_snippets, sample_context
+from esi_docs.lint.signoff import check_signoff
 from esi_docs.lint.sources import Inventory, take_inventory
 from esi_docs.lint.style import check_style
 
@@ -52,6 +54,9 @@ def run_lint(
     report = LintReport(families=tuple(f for f in FAMILIES if f in run) if only else ())
     if "clinic" in run:
         report.extend(clinic_findings)
+        if clinic_file is not None and not clinic_findings:  # the sign-off of this clinic's file
+            report.extend(check_signoff(inventory, clinic, clinic_file.name))
+            report.extend(check_opening_hours(inventory, clinic, clinic_file.name))
     review = (today or date.today(), clinic.content_review_months) if "review" in run else None
     _file_checks(report, inventory, contexts, review)
     if "completeness" in run:

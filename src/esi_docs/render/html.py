@@ -209,7 +209,7 @@ _CSS = """
 html{font-size:BASEpt;-webkit-text-size-adjust:100%}
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;line-height:1.4;color:#000;
 background:#fff;margin:0 auto;padding:1rem;max-width:48rem;overflow-wrap:break-word}
-.sheet-header{border-bottom:2px solid #1f4e79;padding-bottom:.4rem;font-size:.9rem}
+.sheet-header{border-bottom:2px solid #1f4e79;padding-bottom:.4rem;font-size:SMALL}
 .sheet-header p{margin:0 0 .3rem}
 .nowrap{white-space:nowrap}
 .patient{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;margin:0}
@@ -241,7 +241,7 @@ tr.write-in td{height:2.2rem}
 .signature{display:flex;flex-wrap:wrap;gap:1rem 2rem;margin-top:1rem;break-inside:avoid}
 .sign{flex:1 1 12rem}
 .sign .line{border-bottom:1px solid #000;height:2.5rem}
-footer{border-top:1px solid #555;margin-top:1rem;padding-top:.3rem;font-size:.8rem}
+footer{border-top:1px solid #555;margin-top:1rem;padding-top:.3rem;font-size:SMALL}
 .approval.draft{background:#b00020;color:#fff;font-weight:bold;padding:.3rem .6rem;
 text-align:center}
 @media print{
@@ -256,4 +256,7 @@ tr{break-inside:avoid}
 
 def _css(large_print: bool) -> str:
     """The inline style sheet: base text 12 pt, or 18 pt in large print (as on the PDF)."""
-    return _CSS.replace("BASE", "18" if large_print else "12").strip().replace("\n", "")
+    # Large print: every character 18 pt or more, the header and footer included (issue 13).
+    small = "1rem" if large_print else ".85rem"
+    css = _CSS.replace("BASE", "18" if large_print else "12").replace("SMALL", small)
+    return css.strip().replace("\n", "")

@@ -38,3 +38,20 @@ def _pattern(language: str) -> re.Pattern[str]:
 def keep_whole(text: str, language: str) -> str:
     """The text with the inside of every must-stay-whole phrase joined by no-break spaces."""
     return _pattern(language).sub(lambda m: re.sub(r"[ \u202f]", NBSP, m.group(0)), text)
+
+
+@lru_cache(maxsize=16)
+def _weekday_join(language: str) -> re.Pattern[str]:
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, TypeError, LookupError):
+        locale = Locale.parse("en")
+    days = "|".join(sorted(map(re.escape, locale.days["format"]["wide"].values()), key=len)[::-1])
+    return re.compile(rf"\b((?:{days}),){NBSP}", re.IGNORECASE)
+
+
+def weekday_breakable(text: str, language: str) -> str:
+    """Text already kept whole, except that a line may break after a date's weekday
+    ("Wednesday," / "November 25"). Only for a table cell too narrow for the whole date at
+    the print size: better the weekday on its own line than a word cut in two."""
+    return _weekday_join(language).sub(r"\1 ", text)

@@ -43,7 +43,7 @@ from esi_docs.content import document as doc
 from esi_docs.content.labels import fill
 from esi_docs.errors import RenderError
 from esi_docs.render import fonts, pdfa
-from esi_docs.render.nobreak import NBSP, keep_whole
+from esi_docs.render.nobreak import NBSP, keep_whole, weekday_breakable
 
 # The language being laid out, for keep_whole's day and month names (set per render).
 _LANGUAGE: ContextVar[str] = ContextVar("esi_docs_layout_language", default="en")
@@ -180,9 +180,12 @@ def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
     return parsed_style, frags
 
 
-def _para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
-    """A Paragraph from cached fragments (same output as Paragraph(text, style))."""
-    text = keep_whole(str(text), _LANGUAGE.get())
+def _para(
+    text: str, style: ParagraphStyle, bullet: str | None = None, *, kept: bool = False
+) -> Paragraph:
+    """A Paragraph from cached fragments (same output as Paragraph(text, style)); `kept`:
+    the text has been through keep_whole already (a table cell, see _table)."""
+    text = str(text) if kept else keep_whole(str(text), _LANGUAGE.get())
     parsed_style, frags = _parsed(text, style)
     return Paragraph(text, parsed_style, bulletText=bullet, frags=frags)
 
@@ -361,8 +364,11 @@ def _mark_style(style: Styles, approved: bool) -> ParagraphStyle:
 def _mark_flowable(approval: doc.Approval, style: Styles) -> Flowable:
     """Whether the clinic approved this content, for every page: a draft in bold white on a
     red band (cannot be missed, and wraps rather than runs off the page for a long clinic
-    name), an approval in plain type."""
-    return Paragraph(escape(approval.mark), _mark_style(style, approval.approved))
+    name), an approval in plain type. Its last two words stay together: a wrapped mark never
+    ends on one dangling word ("... Example Spine & Pain" / "Clinic")."""
+    head, _, last = approval.mark.rpartition(" ")
+    mark = f"{head}{NBSP}{last}" if head else last
+    return Paragraph(escape(mark), _mark_style(style, approval.approved))
 
 
 def _draw_mark(canvas: Canvas, mark: Flowable, style: Styles) -> None:
@@ -414,10 +420,30 @@ def _section(section: doc.Section, style: Styles, width: float) -> list[Flowable
         if kept and units and units[-1][0] == [heading]:
             parts = units.pop()[0] + parts
         units.append((parts, kept))
+    units = _heading_with_two(units, heading)
     flowables: list[Flowable] = []
     for parts, kept in units:
         flowables += [KeepTogether(parts)] if kept else parts
     return flowables
+
+
+def _heading_with_two(
+    units: list[tuple[list[Flowable], bool]], heading: Flowable | None
+) -> list[tuple[list[Flowable], bool]]:
+    """A heading still alone in its unit (the next block is not kept whole) goes to the next
+    page with the first two paragraphs or bullets under it: keepWithNext takes only one, which
+    left a heading and one bullet at the foot of a page."""
+    if heading is None or not units or units[0][0] != [heading]:
+        return units
+    taken: list[Flowable] = [heading]
+    rest = list(units[1:])
+    while rest and not rest[0][1] and len(taken) < 3:
+        parts = rest.pop(0)[0]
+        need = 3 - len(taken)
+        taken += parts[:need]
+        if parts[need:]:
+            rest.insert(0, (parts[need:], False))
+    return [(taken, True), *rest]
 
 
 def _parts(block: doc.Block, style: Styles, width: float) -> tuple[list[Flowable], bool]:
@@ -475,14 +501,37 @@ def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
 
 def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowable]:
     """Lines to sign on, side by side with a gap between them, each labelled underneath:
-    one row of lines takes a third of the height of stacked lines."""
+    one row of lines takes a third of the height of stacked lines. When a label would not
+    fit on one line under its line (four lines, or large print), two go on each row, so a
+    label such as "Interpreter name or ID" is never broken into pieces."""
+    items = list(block.items)
+    per_row = len(items)
+    if any(_label_width(item, style) > _line_width(width, per_row, style) for item in items):
+        per_row = min(2, per_row)
+    flowables: list[Flowable] = [Spacer(1, style.space)]
+    for start in range(0, len(items), per_row):
+        flowables.append(_signature_row(items[start : start + per_row], per_row, style, width))
+    return flowables
+
+
+def _line_width(width: float, count: int, style: Styles) -> float:
     gap = style.space * 2
-    count = len(block.items)
-    line = (width - gap * (count - 1)) / count
+    return (width - gap * (count - 1)) / count
+
+
+def _label_width(item: str, style: Styles) -> float:
+    return stringWidth(
+        doc.plain(keep_whole(str(item), _LANGUAGE.get())), fonts.REGULAR, style.cell.fontSize
+    )
+
+
+def _signature_row(items: list, per_row: int, style: Styles, width: float) -> Flowable:
+    gap = style.space * 2
+    line = _line_width(width, per_row, style)
     lines: list[Flowable | str] = []
     labels: list[Flowable | str] = []
     widths: list[float] = []
-    for index, item in enumerate(block.items):
+    for index, item in enumerate(items):
         if index:
             lines.append("")
             labels.append("")
@@ -498,24 +547,29 @@ def _signature(block: doc.Signature, style: Styles, width: float) -> list[Flowab
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]
-    for index in range(0, 2 * count - 1, 2):
+    for index in range(0, 2 * len(items) - 1, 2):
         commands.append(("LINEBELOW", (index, 0), (index, 0), 0.8, colors.black))
     table.setStyle(TableStyle(commands))
-    return [Spacer(1, style.space), table]
+    return table
 
 
 _CELL_PADDING = 6  # ReportLab's default left and right cell padding, each side
 
 
 def _table(block: doc.Table, style: Styles, width: float) -> Flowable:
-    head = [_para(f"<b>{c}</b>", style.cell) for c in block.columns]
-    body = [[_para(cell, style.cell) for cell in row] for row in block.rows]
+    widths, breaks = _fitting_widths(block, style.cell.fontSize, width)
+
+    def cell(text: str) -> Paragraph:
+        return _para(_cell_text(text, breaks), style.cell, kept=True)
+
+    head = [cell(f"<b>{c}</b>") for c in block.columns]
+    body = [[cell(text) for text in row] for row in block.rows]
     # A row with nothing printed in it is for writing in: give it room for a handwritten number.
     write_in = style.cell.leading + 2 * style.space
     heights = [None] + [None if any(c.strip() for c in row) else write_in for row in block.rows]
     table = Table(
         [head, *body],
-        colWidths=column_widths(block, style.cell.fontSize, width),
+        colWidths=widths,
         rowHeights=heights,
         repeatRows=1,
     )
@@ -534,16 +588,43 @@ def _table(block: doc.Table, style: Styles, width: float) -> Flowable:
     return table
 
 
-def column_widths(block: doc.Table, size: float, width: float) -> list[float]:
+# How much of a cell's text is kept on one line, from the most to the least: a table that is
+# too narrow for whole dates at the print size (a five-column log in large print) lets the
+# weekday take its own line, then breaks between any two words; it never cuts a word.
+WHOLE, WEEKDAY_BREAKS, WORD_BREAKS = 0, 1, 2
+
+
+def _fitting_widths(block: doc.Table, size: float, width: float) -> tuple[list[float], int]:
+    for breaks in (WHOLE, WEEKDAY_BREAKS):
+        try:
+            return column_widths(block, size, width, breaks=breaks), breaks
+        except RenderError:
+            continue
+    return column_widths(block, size, width, breaks=WORD_BREAKS), WORD_BREAKS
+
+
+def _cell_text(text: str, breaks: int) -> str:
+    """A cell as it is laid out (see WHOLE, WEEKDAY_BREAKS, WORD_BREAKS)."""
+    if breaks == WORD_BREAKS:
+        return str(text)
+    kept = keep_whole(str(text), _LANGUAGE.get())
+    return weekday_breakable(kept, _LANGUAGE.get()) if breaks == WEEKDAY_BREAKS else kept
+
+
+def column_widths(
+    block: doc.Table, size: float, width: float, *, breaks: int = WHOLE
+) -> list[float]:
     """Column widths that never cut a word: each column gets at least its longest word, and
     the rest of the line goes to the columns with the most text (like a browser's auto
-    layout). A word that cannot fit even so is a RenderError, never text over a border."""
-    cells = [[(c, fonts.BOLD) for c in block.columns]] + [
-        [(c, fonts.REGULAR) for c in row] for row in block.rows
+    layout). A word is what the layout cannot break: a date or a time kept whole is one word
+    (no-break spaces), so it is measured whole. A word that cannot fit even so is a
+    RenderError, never text over a border."""
+    cells = [[(_cell_text(c, breaks), fonts.BOLD) for c in block.columns]] + [
+        [(_cell_text(c, breaks), fonts.REGULAR) for c in row] for row in block.rows
     ]
     least, most = [], []
     for column in zip(*cells, strict=True):
-        words = [(w, font) for text, font in column for w in doc.plain(text).split()]
+        words = [(w, font) for text, font in column for w in _BREAKS.split(doc.plain(text)) if w]
         least.append(max((_text_width(w, f, size) for w, f in words), default=0))
         most.append(max(_text_width(line, f, size) for t, f in column for line in _lines(t)))
     pad = 2 * _CELL_PADDING + 2  # 2 pt slack: ReportLab wraps a line that fits to the hair
@@ -558,6 +639,9 @@ def column_widths(block: doc.Table, size: float, width: float) -> list[float]:
         return [w * width / sum(most) for w in most]
     spare, stretch = width - sum(least), sum(most) - sum(least)
     return [low + spare * (high - low) / stretch for low, high in zip(least, most, strict=True)]
+
+
+_BREAKS = re.compile(r"[ \t\n]+")  # where a line may break (never at a no-break space)
 
 
 def _lines(markup: str) -> list[str]:

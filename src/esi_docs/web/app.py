@@ -33,6 +33,7 @@ from esi_docs import __version__, clock
 from esi_docs.api import RenderedHandout, RenderRequest
 from esi_docs.api import render as render_request
 from esi_docs.content.compose import library
+from esi_docs.content.signoff import signoff_by_language
 from esi_docs.errors import EsiDocsError, InputError
 from esi_docs.inputs.clinic import ClinicProfile
 from esi_docs.inputs.patient import PatientOptions, parse_patient
@@ -144,10 +145,26 @@ def _form_page(submission: forms.Submission, status: int = 200) -> tuple[str, in
         operator=session.get("operator"),
         signed_in=auth.signed_in() is not None,
         desk=_desk_context(),
+        signoff=_signoff_lines(),
         focus=first_error or "name",
         forms=forms,
     )
     return html, status
+
+
+def _signoff_lines() -> list[tuple[str, bool, str]]:
+    """(language, approved, the nurse's line) per language the form offers: the status each
+    sheet will print, shown beside the Show sheet button before anything is printed."""
+    state = _state()
+    choices: forms.FormChoices = state["choices"]
+    try:
+        found = signoff_by_language(
+            library(state["templates"]), state["clinic"], [code for code, _ in choices.languages]
+        )
+    except EsiDocsError:  # the content cannot be read: the sheet itself will say so
+        return []
+    names = dict(choices.languages)
+    return [(code, s.approved, s.nurse_words(names[code])) for code, s in found.items()]
 
 
 def _desk_context() -> dict[str, Any] | None:
@@ -276,9 +293,8 @@ def _health() -> tuple[dict[str, Any], int]:
     content = library(state["templates"])
     try:
         handouts = {name: content.recipe(name).version for name in choices.handouts}
-        languages = {
-            code: str(content.language(code).meta.get("version")) for code, _ in choices.languages
-        }
+        codes = [code for code, _ in choices.languages]
+        signoff = signoff_by_language(content, state["clinic"], codes)
     except EsiDocsError as exc:
         return {"status": "error", "version": __version__, "problems": exc.lines()}, 503
     return {
@@ -286,7 +302,9 @@ def _health() -> tuple[dict[str, Any], int]:
         "version": __version__,
         "clinic": state["clinic"].name,
         "handouts": handouts,
-        "languages": languages,
+        "languages": {code: s.version for code, s in signoff.items()},
+        # issue 13: is each language's current content approved by the clinic (else DRAFT)?
+        "approval": {code: s.as_json() for code, s in signoff.items()},
     }, 200
 
 
