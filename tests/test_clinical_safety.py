@@ -247,6 +247,7 @@ def test_letter_in_spanish_keeps_the_rules_and_calls_it_a_medicine_that_thins_th
     assert "Su medicina para diluir la sangre" in text
     assert "Plavix: tome la última dosis el jueves, 12 de noviembre." in text
     assert "Siga tomando aspirin como siempre." in text
+    assert "anticoagulante" not in text  # it names antiplatelets too
 
 
 # --- impossible procedures ----------------------------------------------------------------
@@ -352,3 +353,21 @@ def test_pdf_carries_the_held_and_kept_wording(typical):
     text = pdf_text(render_handout("discharge", patient).pdf)
     assert "You stopped Eliquis for your injection." in text
     assert "You did not stop aspirin. Keep taking it as usual." in text
+
+
+def test_nothing_else_on_the_sheet_contradicts_a_restart_or_a_stop():
+    held = text_of("discharge", blood_thinner="Plavix", blood_thinner_held="all")
+    assert "Keep taking your usual medicines" not in held
+    assert "Keep taking your other usual medicines" in held
+    kept = text_of("discharge", blood_thinner="aspirin", blood_thinner_held="none")
+    assert "Keep taking your usual medicines, unless your doctor tells you not to." in kept
+    letter = text_of("pre-procedure", LETTER, blood_thinner="Plavix")
+    assert "Take your usual medicines with a small sip of water" not in letter
+    assert "Do not take the ones this letter tells you to stop." in letter
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_steroid_only_injection_never_blames_the_numbing_medicine(language):
+    words = {"en": "The numbing medicine may make", "es": "La medicina para adormecer puede"}
+    assert words[language] in text_of("discharge", language=language)
+    assert words[language] not in text_of("discharge", language=language, local_anesthetic="false")

@@ -469,14 +469,23 @@ def _callout_title_style(parent: ParagraphStyle, tier: str) -> ParagraphStyle:
 
 
 def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
-    """A bordered, shaded box; the emergency tier has the heaviest, red border."""
+    """A bordered, shaded box; the emergency tier has the heaviest, red border.
+
+    One row per line (title, text, each item), so a box taller than a page (the emergency box
+    in large print) continues on the next page with its title repeated, instead of making the
+    sheet impossible to lay out; a box that fits stays whole (it is kept together)."""
     border, background, _ = _TIER_COLOURS[block.tier]
     title_style = _callout_title_style(style.callout_title, block.tier)
-    inner: list[Flowable] = [_para(block.title, title_style)] if block.title else []
+    rows: list[Flowable] = [_para(block.title, title_style)] if block.title else []
     if block.text:
-        inner.append(_para(block.text, style.body))
-    inner += [_para(item, style.bullet, "•") for item in block.items]
-    box = Table([[inner]], colWidths=["100%"])
+        rows.append(_para(block.text, style.body))
+    rows += [_para(item, style.bullet, "•") for item in block.items]
+    box = Table(
+        [[[row]] for row in rows],
+        colWidths=["100%"],
+        repeatRows=1 if block.title and len(rows) > 1 else 0,
+        splitByRow=1,
+    )
     box.setStyle(
         TableStyle(
             [
@@ -491,8 +500,10 @@ def _callout(block: doc.Callout, style: Styles) -> list[Flowable]:
                 ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
             ]
         )
     )
