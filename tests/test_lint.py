@@ -405,7 +405,9 @@ def test_summary_table_per_handout_and_language(lint):
         "target",
         "status",
     ]
-    assert found[at + 2].split()[:5] == ["discharge", "en", "Flesch-Kincaid", "grade", "3.8"]
+    row = found[at + 2].split()
+    assert row[:4] == ["discharge", "en", "Flesch-Kincaid", "grade"]
+    assert 1.0 <= float(row[4]) <= 6.0 and row[-1] == "ok"  # grade 6 or below: the goal
 
 
 @pytest.mark.family("reading")

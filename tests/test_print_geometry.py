@@ -30,6 +30,7 @@ EVERY_OPTION = TYPICAL | {
     "diabetic": "true",
     "sedation": "true",
     "blood_thinner": "Plavix",
+    "blood_thinner_held": "all",
     "procedure_time": "13:15",
     "follow_up": "2026-12-04",
     "physician": "Dr. A. Rivera",
@@ -122,7 +123,7 @@ _MONTHS_ES = (
 _DAYS_ES = "lunes|martes|miércoles|jueves|viernes|sábado|domingo"
 WHOLE = {
     "phone number": rf"\(\d{{3}}\){_SPACE}\d{{3}}-\d{{4}}",
-    "Call 911": rf"(Call|Llame al){_SPACE}911",
+    "Call 911": rf"(?i:call|llame al){_SPACE}911",  # "Call 911 ..." or "... or call 911"
     "clock time": rf"\b\d{{1,2}}:\d{{2}}{_SPACE}(AM|PM|a\.{_SPACE}m\.|p\.{_SPACE}m\.)",
     "date with weekday (en)": rf"({_DAYS_EN}),{_SPACE}({_MONTHS_EN}){_SPACE}\d{{1,2}}",
     "date with weekday (es)": rf"({_DAYS_ES}),{_SPACE}\d{{1,2}}{_SPACE}de{_SPACE}({_MONTHS_ES})",
@@ -307,7 +308,9 @@ def test_the_signature_never_stands_alone_on_a_page(variant):
     pages = lines_of(variant)
     (page,) = _page_of(pages, sign)
     assert page in _page_of(pages, statement)
-    assert page in _page_of(pages, before)  # the block before it comes along
+    if not variant[4]:  # normal print: the block before it comes along too (in large print
+        # the emergency box alone fills most of a page; the statement always comes along)
+        assert page in _page_of(pages, before)
     if language != "en":
         assert page in _page_of(pages, "Intérprete:")
 

@@ -26,7 +26,7 @@ VERSION = str(library(None).language("en").meta["version"])
 
 def approving(*languages: str, version: str = VERSION) -> dict:
     """A clinic file approving these languages' content at `version`."""
-    approval = {"version": version, "approved_by": "Dr. Jane Roe", "approved_on": "2026-12-01"}
+    approval = {"version": version, "approved_by": "Dr. Jane Roe", "approved_on": "2026-11-16"}
     return CLINIC | {"content_approval": {lang: dict(approval) for lang in languages}}
 
 
@@ -55,7 +55,7 @@ def test_an_approval_of_exactly_this_version_names_who_and_when_on_every_page():
     for handout in ("discharge", "pre-procedure", "guide"):
         found = pages(approving("en"), handout=handout)
         assert not any("DRAFT" in page for page in found), handout
-        approved = f"Approved by Dr. Jane Roe on December 1, 2026 (content {VERSION})"
+        approved = f"Approved by Dr. Jane Roe on November 16, 2026 (content {VERSION})"
         assert all(approved in page for page in found), handout
 
 
@@ -63,7 +63,7 @@ def test_an_approval_of_another_version_or_language_leaves_a_draft():
     assert all("DRAFT" in p for p in pages(approving("en", version="2025.01.0")))
     assert all("DRAFT" in p for p in pages(approving("en"), language="es"))
     spanish = pages(approving("es"), language="es")
-    assert all("Aprobado por Dr. Jane Roe el 1 de diciembre de 2026" in p for p in spanish)
+    assert all("Aprobado por Dr. Jane Roe el 16 de noviembre de 2026" in p for p in spanish)
 
 
 def test_the_web_page_says_draft_before_the_content_and_in_its_footer():
@@ -142,7 +142,7 @@ def test_the_form_says_each_languages_status_beside_show_sheet():
     lines = {p["data-language"]: (p["class"], p.get_text()) for p in status.find_all("p")}
     assert lines["en"] == (
         ["approved"],
-        f"English: approved by Dr. Jane Roe on 2026-12-01 (content {VERSION}).",
+        f"English: approved by Dr. Jane Roe on 2026-11-16 (content {VERSION}).",
     )
     assert lines["es"][0] == ["draft"]
     assert lines["es"][1].startswith(f"Español: DRAFT, content {VERSION} is not approved.")
@@ -160,7 +160,7 @@ def test_health_gives_the_approval_status_per_language():
         "version": VERSION,
         "approved": True,
         "approved_by": "Dr. Jane Roe",
-        "approved_on": "2026-12-01",
+        "approved_on": "2026-11-16",
         "approved_version": VERSION,
     }
     assert answer["approval"]["es"]["approved"] is False
