@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from esi_docs.content import disk_cache, files, sandbox
+from esi_docs import disk_cache
+from esi_docs.content import sandbox
 from esi_docs.content.compose import ContentLibrary
 from esi_docs.content.search_path import ContentPaths
 from esi_docs.errors import ContentError
+from esi_docs.inputs import yamlio
 
 PACKAGED = Path(__file__).resolve().parents[1] / "templates" / "en" / "avoid.yaml"
 
@@ -96,7 +98,7 @@ def test_second_process_neither_parses_nor_compiles(tmp_path, monkeypatch):
     def refused(*args, **kwargs):
         raise AssertionError("parsed or compiled again although the file did not change")
 
-    monkeypatch.setattr(files, "parse_yaml", refused)
+    monkeypatch.setattr(yamlio, "parse_yaml", refused)
     monkeypatch.setattr(sandbox, "_text_code", refused)
     monkeypatch.setattr(sandbox, "_condition_code", refused)
     assert _sheet_text(_fresh_library()) == first

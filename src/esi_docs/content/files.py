@@ -12,15 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from esi_docs.content import disk_cache
 from esi_docs.content.dates import DEFAULT_PHRASES
 from esi_docs.content.document import CALLOUT_TIERS
 from esi_docs.content.labels import label_problem
-from esi_docs.content.sandbox import TemplateError, code_book, compile_condition, compile_text
+from esi_docs.content.sandbox import (
+    TemplateError,
+    code_book,
+    compile_condition,
+    compile_text,
+    store_code,
+    stored_code,
+)
 from esi_docs.content.search_path import display_name
 from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, Problem
-from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
+from esi_docs.inputs.yamlio import LINE_KEY, parse_stored
 
 BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
@@ -149,22 +155,20 @@ class Place:
 def _load(path: Traversable, build: Callable[[Any, str, ContentSource], _Spec]) -> _Spec:
     """Read a content file and build its spec. The parsed data and compiled code come from
     the disk cache when a file with the same bytes loaded before (a fresh process then skips
-    PyYAML and Jinja's compiler); the checks in `build` run every time either way."""
+    PyYAML and Jinja's compiler); the checks in `build` run every time either way, and code
+    is stored only for a file that loaded without a problem."""
     name = display_name(path)
     with path.open("rb") as handle:  # at most limit + 1 bytes, however big the file is
         raw = handle.read(_MAX_CONTENT_BYTES + 1)
     if len(raw) > _MAX_CONTENT_BYTES:
         raise Place(name).error(f"file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
     source = ContentSource(name, hashlib.sha256(raw).hexdigest(), raw)
-    stored = disk_cache.get(source.sha256)
-    if stored is not None:
-        with code_book(stored[1]):
-            return build(stored[0], name, source)
     data = _parse(raw, name)
-    snapshot = disk_cache.snapshot(data)  # before `build` could touch it
-    with code_book({}) as used:
+    known = stored_code(source.sha256)
+    with code_book(known) as used:
         spec = build(data, name, source)
-    disk_cache.put(source.sha256, snapshot, used)  # only a file that loaded without a problem
+    if used.keys() - known.keys():
+        store_code(source.sha256, used)
     return spec
 
 
@@ -173,7 +177,7 @@ def _parse(raw: bytes, name: str) -> dict:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Place(name).error("not UTF-8 text") from None
-    data = parse_yaml(text, name, strings_only=False)
+    data = parse_stored(text, name, strings_only=False)
     if not isinstance(data, dict):
         raise Place(name).error("must be a mapping of key: value lines")
     return data

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import marshal
 import re
 import threading
 import time
@@ -23,10 +24,13 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+import jinja2
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.environment import TemplateExpression
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from esi_docs import disk_cache
 
 # Filters that would let a template author turn data into markup, run away with memory
 # (`center(10**9)`, `format('%999999999s')`) or print something different on each run.
@@ -202,8 +206,8 @@ _BOOK = threading.local()  # the code book of the content file being loaded in t
 
 @contextlib.contextmanager
 def code_book(known: dict[tuple[str, str], Any]) -> Iterator[dict[tuple[str, str], Any]]:
-    """Compile inside with the stored code in `known` where it has it (disk_cache: a file
-    that loaded before); yields every text's and condition's code, to store for next time."""
+    """Compile inside with the stored code in `known` where it has it (a file that loaded
+    before, see stored_code); yields every text's and condition's code, to store."""
     used: dict[tuple[str, str], Any] = {}
     previous = getattr(_BOOK, "value", None)
     _BOOK.value = (known, used)
@@ -211,6 +215,25 @@ def code_book(known: dict[tuple[str, str], Any]) -> Iterator[dict[tuple[str, str
         yield used
     finally:
         _BOOK.value = previous
+
+
+def _stored_name(sha256: str) -> str:
+    version = disk_cache.fingerprint(jinja2.__version__, modules=("content/sandbox.py",))
+    return f"code-{sha256}-{version}"
+
+
+def stored_code(sha256: str) -> dict[tuple[str, str], Any]:
+    """The compiled code stored for the content file with this hash ({} when none)."""
+    stored: Any = disk_cache.load(_stored_name(sha256))
+    try:
+        return {key: marshal.loads(code) for key, code in stored.items()}  # noqa: S302
+    except Exception:  # nothing stored, or a damaged entry: compile again
+        return {}
+
+
+def store_code(sha256: str, codes: dict[tuple[str, str], Any]) -> None:
+    """Keep a content file's compiled code for the next process (see esi_docs.disk_cache)."""
+    disk_cache.store(_stored_name(sha256), {key: marshal.dumps(c) for key, c in codes.items()})
 
 
 def _code(kind: str, source: str, compile_now: Callable[[], Any]) -> Any:
