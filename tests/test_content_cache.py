@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -139,3 +141,32 @@ def test_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
     for entry in (tmp_path / "cache").glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert _sheet_text(_fresh_library()) == first
+
+
+def _render(tmp_path: Path, cache: Path, out: str, *options: str) -> bytes:
+    """`esi-docs render` in a fresh process with this cache folder; the PDF's bytes."""
+    env = {
+        **os.environ,
+        "ESI_DOCS_CACHE_DIR": str(cache),
+        "ESI_DOCS_AUDIT_DB": str(tmp_path / "audit.db"),
+        "ESI_DOCS_TODAY": "2026-11-20",
+    }
+    patient = tmp_path / "patient.yaml"
+    if not patient.exists():
+        example = [sys.executable, "-m", "esi_docs", "example", "patient"]
+        text = subprocess.run(example, capture_output=True, text=True, check=True, env=env).stdout
+        patient.write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "esi_docs", "render", "discharge", "--patient", str(patient)]
+    subprocess.run([*command, *options, "-o", str(tmp_path / out)], check=True, env=env)
+    return (tmp_path / out).read_bytes()
+
+
+def test_pdf_is_byte_identical_with_everything_stored(tmp_path):
+    """Parsed content, compiled code and the parsed fonts from the disk cache print exactly
+    the bytes a process without the cache prints (Spanish, large print: more glyphs)."""
+    options = ("--language", "es", "--large-print")
+    uncached = _render(tmp_path, Path("off"), "off.pdf", *options)
+    cache = tmp_path / "cache"
+    filling = _render(tmp_path, cache, "first.pdf", *options)
+    assert {p.name.split("-")[0] for p in cache.glob("*.pickle")} == {"yaml", "code", "font"}
+    assert _render(tmp_path, cache, "second.pdf", *options) == filling == uncached
