@@ -64,7 +64,7 @@ def _state(font: Any) -> dict[str, Any]:
     return {"font": rest, "face": face}
 
 
-def _restored(kind: type, stored: dict[str, Any]) -> Any:
+def _restored(kind: Any, stored: dict[str, Any]) -> Any:
     """The TTFont `_state` took apart (ReportLab 4.x: TTFont.__init__, TTFontFile.extractInfo)."""
     from weakref import WeakKeyDictionary
 
