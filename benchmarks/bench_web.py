@@ -71,6 +71,34 @@ def rss_kib(pid: int) -> int | None:
     return int(match[1]) if match else None
 
 
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from /proc (Linux); empty elsewhere."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return children
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def workers_rss_kib(pid: int) -> int | None:
+    """Resident memory of the server's descendants (render workers, their fork server)."""
+    children, todo, total = _children(), [pid], 0
+    while todo:
+        for child in children.get(todo.pop(), []):
+            total += rss_kib(child) or 0
+            todo.append(child)
+    return total if children else None
+
+
 def start_server(port: int, threads: int, workers: int | None) -> subprocess.Popen:
     command = [sys.executable, "-m", "esi_docs", "serve", "--port", str(port)]
     command += ["--threads", str(threads)]
@@ -158,17 +186,30 @@ def run(nurses: int, seconds: float, threads: int, workers: int | None = None) -
         # Warm-up with the whole crowd, so every server thread has loaded what it needs.
         crowd(port, nurses, min(5.0, seconds / 4), Tally())
         rss = [rss_kib(server.pid)]
-        halfway = threading.Timer(seconds / 2, lambda: rss.append(rss_kib(server.pid)))
+        pool_rss = [workers_rss_kib(server.pid)]
+
+        def halfway_rss() -> None:
+            rss.append(rss_kib(server.pid))
+            pool_rss.append(workers_rss_kib(server.pid))
+
+        halfway = threading.Timer(seconds / 2, halfway_rss)
         halfway.start()
         tally = Tally()
         elapsed = crowd(port, nurses, seconds, tally)
         halfway.join()
         wait_ready(port)  # still answering after the crowd
         rss.append(rss_kib(server.pid))
+        pool_rss.append(workers_rss_kib(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=10)
     report(tally, nurses, elapsed, f"{threads} threads, {_workers_label(workers)}", rss)
+    if all(pool_rss) and len(pool_rss) == 3:
+        shown = ", ".join(
+            f"{k} {kib / 1024:.1f}" for k, kib in zip(_RSS_LABELS, pool_rss, strict=True)
+        )
+        second = (pool_rss[2] - pool_rss[1]) / 1024
+        print(f"  render workers' RSS, all together (MiB): {shown}; second half {second:+.1f}")
     sheets = tally.sheet_seconds
     return Outcome(
         sheets_per_s=len(sheets) / elapsed,
