@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from esi_docs.records import database as database_module
 from esi_docs.records.database import Database, DatabaseError, describe
 
 SCHEMA = """
@@ -65,3 +66,31 @@ def test_a_server_that_is_not_there_is_one_line_without_the_password():
 def test_describe_hides_only_the_password():
     assert describe("postgresql://u:p@h:5432/d") == "postgresql://u@h:5432/d"
     assert describe("/var/lib/esi/audit.sqlite3") == "/var/lib/esi/audit.sqlite3"
+
+
+def test_sqlite_writers_in_one_process_queue_on_a_lock_not_in_sqlites_busy_handler(tmp_path):
+    """The server's threads take turns on a process lock before BEGIN IMMEDIATE (issue 18):
+    SQLite's busy handler sleeps up to 100 ms between tries, which halved the pool's
+    throughput with 20 nurses. Another thread waits on the lock, never inside SQLite."""
+    db = Database.of(str(tmp_path / "audit.sqlite3"))
+    db.create(SCHEMA)
+    inside, release = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def slow(conn) -> None:
+        inside.set()
+        release.wait(5)
+        conn.execute("INSERT INTO chain (n) VALUES (1)")
+
+    first = threading.Thread(target=lambda: db.write(slow))
+    first.start()
+    assert inside.wait(5)
+    lock = database_module._writer_lock(str(tmp_path / "audit.sqlite3"))
+    seen.append(lock.locked())  # held by the first writer's whole transaction
+    release.set()
+    first.join(5)
+    db.write(lambda conn: conn.execute("INSERT INTO chain (n) VALUES (2)"))
+    assert seen == [True]
+    assert not lock.locked()
+    rows = db.read(lambda c: c.execute("SELECT n FROM chain ORDER BY n").fetchall())
+    assert [n for (n,) in rows] == [1, 2]

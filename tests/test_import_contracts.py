@@ -24,7 +24,8 @@ PACKAGE = Path(esi_docs.__file__).parent
 
 # What input code may import from esi_docs: itself and the error types, nothing downstream.
 # esi_docs.clock: which day it is, for the checks against passed dates (it imports only errors).
-INPUTS_MAY_USE = ("esi_docs.inputs", "esi_docs.errors", "esi_docs.clock")
+# esi_docs.disk_cache: parsed YAML kept for the next process (standard library only).
+INPUTS_MAY_USE = ("esi_docs.inputs", "esi_docs.errors", "esi_docs.clock", "esi_docs.disk_cache")
 # Never on an input path (rendering, templating, and the stages after compose).
 NEVER_IN_INPUTS = ("reportlab", "jinja2", "markupsafe", "pypdf", "pikepdf", "flask")
 

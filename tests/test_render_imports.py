@@ -27,6 +27,16 @@ HEAVY = (
     "pdfplumber",
     "hypothesis",
     "multiprocessing",
+    # The other commands' modules: the CLI imports a command's module only when it runs.
+    "esi_docs.cli.batch",
+    "esi_docs.cli.serve",
+    "esi_docs.cli.listen",
+    "esi_docs.cli.users",
+    "esi_docs.cli.audit_cmd",
+    "esi_docs.cli.lint",
+    "esi_docs.cli.history",
+    "esi_docs.cli.reprint",
+    "esi_docs.cli.example",
 )
 
 _CHILD = textwrap.dedent(

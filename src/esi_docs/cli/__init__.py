@@ -6,28 +6,42 @@ user can fix (named file, field and allowed values), never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
-from esi_docs.cli.audit_cmd import audit
-from esi_docs.cli.batch import batch
-from esi_docs.cli.example import example
-from esi_docs.cli.history import history
-from esi_docs.cli.lint import lint
-from esi_docs.cli.listen import listen
-from esi_docs.cli.render import render
-from esi_docs.cli.reprint import reprint
-from esi_docs.cli.serve import serve
-from esi_docs.cli.users import users
 from esi_docs.errors import EsiDocsError, Terminated
 
 INTERNAL_ERROR = 3
+# Each command's module, imported only when that command runs (or --help lists them all): a
+# fresh `esi-docs render` does not pay for the batch, server, listener or account code.
+COMMANDS = {
+    "render": "esi_docs.cli.render",
+    "example": "esi_docs.cli.example",
+    "serve": "esi_docs.cli.serve",
+    "lint": "esi_docs.cli.lint",
+    "batch": "esi_docs.cli.batch",
+    "history": "esi_docs.cli.history",
+    "reprint": "esi_docs.cli.reprint",
+    "users": "esi_docs.cli.users",
+    "audit": "esi_docs.cli.audit_cmd",
+    "listen": "esi_docs.cli.listen",
+}
 
 
 class EsiDocsGroup(click.Group):
     """Runs a command and reports our errors as one line each, on stderr."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name])
+            self.add_command(getattr(module, cmd_name))
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
@@ -62,18 +76,6 @@ class EsiDocsGroup(click.Group):
 def cli() -> None:
     """Print ESI handouts and discharge sheets from YAML content, patient options and a
     clinic profile."""
-
-
-cli.add_command(render)
-cli.add_command(example)
-cli.add_command(serve)
-cli.add_command(lint)
-cli.add_command(batch)
-cli.add_command(history)
-cli.add_command(reprint)
-cli.add_command(users)
-cli.add_command(audit)
-cli.add_command(listen)
 
 
 def main() -> None:

@@ -8,22 +8,31 @@ the sandbox. What depends on a patient is checked when the Document is composed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from esi_docs.content.dates import DEFAULT_PHRASES
 from esi_docs.content.document import CALLOUT_TIERS
 from esi_docs.content.labels import label_problem
-from esi_docs.content.sandbox import TemplateError, compile_condition, compile_text
+from esi_docs.content.sandbox import (
+    TemplateError,
+    code_book,
+    compile_condition,
+    compile_text,
+    store_code,
+    stored_code,
+)
 from esi_docs.content.search_path import display_name
 from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError, Problem
-from esi_docs.inputs.yamlio import LINE_KEY, parse_yaml
+from esi_docs.inputs.yamlio import LINE_KEY, parse_stored
 
 BLOCK_TYPES = ("paragraph", "bullets", "callout", "signature", "table")
 REVIEW_KEYS = ("version", "reviewed_by", "reviewed_on")
 _BLOCK_KEYS = {"id", "type", "when", "text", "items", "title", "tier", "columns", "rows"}
 _MAX_CONTENT_BYTES = 200_000
+_Spec = TypeVar("_Spec")
 
 
 @dataclass(frozen=True)
@@ -143,21 +152,35 @@ class Place:
         return ContentError(Problem(self.file, self.field, text, code, self.line))
 
 
-def _read(path: Traversable) -> tuple[Any, str, ContentSource]:
-    """Parse a content file; return its data, display name and what it was made from."""
+def _load(path: Traversable, build: Callable[[Any, str, ContentSource], _Spec]) -> _Spec:
+    """Read a content file and build its spec. The parsed data and compiled code come from
+    the disk cache when a file with the same bytes loaded before (a fresh process then skips
+    PyYAML and Jinja's compiler); the checks in `build` run every time either way, and code
+    is stored only for a file that loaded without a problem."""
     name = display_name(path)
     with path.open("rb") as handle:  # at most limit + 1 bytes, however big the file is
         raw = handle.read(_MAX_CONTENT_BYTES + 1)
     if len(raw) > _MAX_CONTENT_BYTES:
         raise Place(name).error(f"file is {len(raw):,} bytes; limit {_MAX_CONTENT_BYTES:,}")
+    source = ContentSource(name, hashlib.sha256(raw).hexdigest(), raw)
+    data = _parse(raw, name)
+    known = stored_code(source.sha256)
+    with code_book(known) as used:
+        spec = build(data, name, source)
+    if used.keys() - known.keys():
+        store_code(source.sha256, used)
+    return spec
+
+
+def _parse(raw: bytes, name: str) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Place(name).error("not UTF-8 text") from None
-    data = parse_yaml(text, name, strings_only=False)
+    data = parse_stored(text, name, strings_only=False)
     if not isinstance(data, dict):
         raise Place(name).error("must be a mapping of key: value lines")
-    return data, name, ContentSource(name, hashlib.sha256(raw).hexdigest(), raw)
+    return data
 
 
 def _require(data: dict, key: str, name: str, kind: type = str) -> Any:
@@ -195,7 +218,10 @@ def _condition(source: Any, where: Place) -> Condition | None:
 
 
 def load_recipe(path: Traversable, name: str) -> Recipe:
-    data, file, source = _read(path)
+    return _load(path, lambda data, file, source: _recipe(data, file, source, name))
+
+
+def _recipe(data: dict, file: str, source: ContentSource, name: str) -> Recipe:
     sections = _require(data, "sections", file, list)
     rule = _one_of(data, "procedure_date", PROCEDURE_DATE_RULES, file)
     plan = _one_of(data, "blood_thinners", BLOOD_THINNER_PLANS, file)
@@ -221,7 +247,10 @@ def _one_of(data: dict, key: str, allowed: tuple[str, ...], file: str) -> str:
 
 
 def load_language(path: Traversable, language: str) -> LanguagePack:
-    data, file, source = _read(path)
+    return _load(path, lambda data, file, source: _language(data, file, source, language))
+
+
+def _language(data: dict, file: str, source: ContentSource, language: str) -> LanguagePack:
     labels = _require(data, "labels", file, dict)
     _check_labels(labels, file, "labels")
     return LanguagePack(
@@ -256,7 +285,10 @@ def _check_labels(values: dict, file: str, key: str) -> None:
 
 
 def load_section(path: Traversable, name: str) -> SectionSpec:
-    data, file, source = _read(path)
+    return _load(path, lambda data, file, source: _section(data, file, source, name))
+
+
+def _section(data: dict, file: str, source: ContentSource, name: str) -> SectionSpec:
     for key in REVIEW_KEYS:
         _require(data, key, file, object)
     blocks = _require(data, "blocks", file, list)

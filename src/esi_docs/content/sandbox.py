@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import marshal
 import re
 import threading
 import time
@@ -23,8 +24,13 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+import jinja2
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.environment import TemplateExpression
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from esi_docs import disk_cache
 
 # Filters that would let a template author turn data into markup, run away with memory
 # (`center(10**9)`, `format('%999999999s')`) or print something different on each run.
@@ -195,10 +201,60 @@ class LiteralText:
         yield self.text
 
 
-def compile_text(source: str) -> Any:
-    """Compile a text template; raises jinja2.TemplateError for the caller to locate."""
-    if "{" not in source:  # no template syntax: nothing to guard, nothing to compile
-        return LiteralText(source)
+_BOOK = threading.local()  # the code book of the content file being loaded in this thread
+
+
+@contextlib.contextmanager
+def code_book(known: dict[tuple[str, str], Any]) -> Iterator[dict[tuple[str, str], Any]]:
+    """Compile inside with the stored code in `known` where it has it (a file that loaded
+    before, see stored_code); yields every text's and condition's code, to store."""
+    used: dict[tuple[str, str], Any] = {}
+    previous = getattr(_BOOK, "value", None)
+    _BOOK.value = (known, used)
+    try:
+        yield used
+    finally:
+        _BOOK.value = previous
+
+
+def _stored_name(sha256: str) -> str:
+    version = disk_cache.fingerprint(jinja2.__version__, modules=("content/sandbox.py",))
+    return f"code-{sha256}-{version}"
+
+
+def stored_code(sha256: str) -> dict[tuple[str, str], Any]:
+    """The compiled code stored for the content file with this hash ({} when none)."""
+    stored: Any = disk_cache.load(_stored_name(sha256))
+    try:
+        return {key: marshal.loads(code) for key, code in stored.items()}  # noqa: S302
+    except Exception:  # nothing stored, or a damaged entry: compile again
+        return {}
+
+
+def store_code(sha256: str, codes: dict[tuple[str, str], Any]) -> None:
+    """Keep a content file's compiled code for the next process (see esi_docs.disk_cache)."""
+    disk_cache.store(_stored_name(sha256), {key: marshal.dumps(c) for key, c in codes.items()})
+
+
+def _code(kind: str, source: str, compile_now: Callable[[], Any]) -> Any:
+    """Stored code for this source when the current code book has it, else compiled now."""
+    book = getattr(_BOOK, "value", None)
+    key = (kind, source)
+    code = book[0].get(key) if book is not None else None
+    if code is None:
+        code = compile_now()
+    if book is not None:
+        book[1][key] = code
+    return code
+
+
+def _template(code: Any) -> Any:
+    """A template from compiled code: what Environment.from_string does after compiling."""
+    env = sandbox()
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _text_code(source: str) -> Any:
     env = sandbox()
     tree = env.parse(source)
     for node in tree.find_all(_REFUSED_TAGS):
@@ -207,12 +263,38 @@ def compile_text(source: str) -> Any:
     for concat in tree.find_all(nodes.Concat):
         if len(concat.nodes) > MAX_CONCAT:
             raise TemplateError(f"more than {MAX_CONCAT} pieces joined with ~")
-    return env.from_string(tree)
+    return env.compile(tree)
+
+
+def _condition_code(source: str) -> Any:
+    """Environment.compile_expression up to the compiled code (Jinja 3.1), which it keeps
+    to itself: parse one expression, assign it to `result`, compile that template."""
+    env = sandbox()
+    parser = Parser(env, source, state="variable")
+    try:
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError(
+                "chunk after expression", parser.stream.current.lineno, None, None
+            )
+        expr.set_environment(env)
+    except TemplateSyntaxError:
+        env.handle_exception(source=source)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    return env.compile(nodes.Template(body, lineno=1))
+
+
+def compile_text(source: str) -> Any:
+    """Compile a text template; raises jinja2.TemplateError for the caller to locate."""
+    if "{" not in source:  # no template syntax: nothing to guard, nothing to compile
+        return LiteralText(source)
+    return _template(_code("text", source, lambda: _text_code(source)))
 
 
 def compile_condition(source: str) -> Any:
     """Compile a `when:` expression into a callable over the context."""
-    return sandbox().compile_expression(source, undefined_to_none=False)
+    code = _code("when", source, lambda: _condition_code(source))
+    return TemplateExpression(_template(code), undefined_to_none=False)
 
 
 def render_text(template: Any, context: dict[str, Any]) -> str:
@@ -280,6 +362,7 @@ __all__ = [
     "TemplateError",
     "TemplateLimitError",
     "TemplateTimeout",
+    "code_book",
     "compile_condition",
     "compile_text",
     "deadline",

@@ -22,7 +22,7 @@ from esi_docs import clock
 from esi_docs.errors import Problems
 from esi_docs.inputs import esi_codes, medicines
 from esi_docs.inputs import values as parse
-from esi_docs.inputs.yamlio import load_data_file, parse_yaml
+from esi_docs.inputs.yamlio import load_data_file, parse_stored
 
 DEFAULT_PROFILE = "clinic.yaml"
 
@@ -246,7 +246,7 @@ def _default_data() -> dict[str, Any]:
 def _parsed_default() -> dict[str, Any]:
     """Parsed once per process: the packaged file does not change while we run, and parsing
     it was a third of a warm render that used the default profile."""
-    return parse_yaml(default_profile_text(), DEFAULT_PROFILE, strings_only=True)
+    return parse_stored(default_profile_text(), DEFAULT_PROFILE, strings_only=True)
 
 
 def parse_clinic(data: Any, source: str) -> ClinicProfile:

@@ -17,6 +17,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode
 from yaml.reader import ReaderError
 
+from esi_docs import disk_cache
 from esi_docs.errors import EsiDocsError, InputError, Problem
 
 MAX_DATA_BYTES = 1_000_000  # a patient or clinic file is a few hundred bytes
@@ -132,6 +133,21 @@ def parse_yaml(text: str, source: str, *, strings_only: bool, limit: int = MAX_D
         raise error_type(_describe(exc, source)) from None
     except RecursionError:  # a safety net: MAX_DEPTH normally stops deep input first
         raise error_type(Problem(str(source), text="nested too deeply")) from None
+
+
+def parse_stored(text: str, source: str, *, strings_only: bool) -> Any:
+    """parse_yaml for files that rarely change (content, the packaged clinic profile): the
+    result is kept on disk under the text's SHA-256 (esi_docs.disk_cache), so the next process
+    skips PyYAML's pure-Python loader. Text that does not parse is never stored."""
+    version = disk_cache.fingerprint(yaml.__version__, modules=("inputs/yamlio.py",))
+    kind = "data" if strings_only else "content"
+    name = f"yaml-{kind}-{disk_cache.sha256(text.encode())}-{version}"
+    stored = disk_cache.load(name)
+    if stored is not None:
+        return stored
+    data = parse_yaml(text, source, strings_only=strings_only)
+    disk_cache.store(name, data)  # pickled now, before a caller could change it
+    return data
 
 
 def _describe(exc: yaml.YAMLError, source: str) -> Problem:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
+from esi_docs import disk_cache
 from esi_docs.inputs import glyphs
 
 REGULAR = "EsiSans"
@@ -25,14 +27,61 @@ def register_fonts() -> None:
     """Register the fonts with ReportLab once per process (same name, same file: idempotent)."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     for name, filename in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, _font_path(filename)))
+        pdfmetrics.registerFont(_font(name, _font_path(filename)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
+
+
+def _font(name: str, path: str) -> Any:
+    """TTFont(name, path), with the parsed font kept on disk (esi_docs.disk_cache): parsing
+    both faces' tables in Python was a tenth of a fresh `esi-docs render` (issue 18). The entry
+    is keyed by the font file's SHA-256 and ReportLab's version, and holds the font as parsed,
+    before anything drew with it; tests/test_content_cache.py checks the PDF stays the same."""
+    import reportlab
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    with open(path, "rb") as stream:
+        digest = disk_cache.sha256(stream.read())
+    version = disk_cache.fingerprint(reportlab.Version, modules=("render/fonts.py",))
+    entry = f"font-{name}-{digest}-{version}"
+    stored = disk_cache.load(entry)
+    if isinstance(stored, dict):
+        return _restored(TTFont, stored)
+    font = TTFont(name, path)
+    disk_cache.store(entry, _state(font))
+    return font
+
+
+def _state(font: Any) -> dict[str, Any]:
+    """What a parsed TTFont holds, less what pickle cannot take: the per-document state (empty
+    until a canvas uses the font) and the face's scale function, rebuilt from unitsPerEm."""
+    face = {key: value for key, value in font.face.__dict__.items() if key != "_pdfScale"}
+    rest = {key: value for key, value in font.__dict__.items() if key not in ("state", "face")}
+    return {"font": rest, "face": face}
+
+
+def _restored(kind: Any, stored: dict[str, Any]) -> Any:
+    """The TTFont `_state` took apart (ReportLab 4.x: TTFont.__init__, TTFontFile.extractInfo)."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(stored["face"])
+    if face.unitsPerEm == 1000:
+        face._pdfScale = lambda x: x
+    else:
+        factor = 1000 / face.unitsPerEm
+        face._pdfScale = lambda x: x * factor
+    font = kind.__new__(kind)
+    font.__dict__.update(stored["font"])
+    font.face = face
+    font.state = WeakKeyDictionary()
+    return font
 
 
 def compute_coverage() -> frozenset[int]:
