@@ -56,6 +56,18 @@ def private_audit_db(tmp_path_factory, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("esi-docs-cache")
+
+
+@pytest.fixture(autouse=True)
+def private_disk_cache(_session_cache, monkeypatch) -> Path:
+    """The parse cache lives in the test session's own folder, never the user's ~/.cache."""
+    monkeypatch.setenv("ESI_DOCS_CACHE_DIR", str(_session_cache))
+    return _session_cache
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch) -> str:
     """Every test runs on the typical procedure day unless it says otherwise."""
