@@ -42,9 +42,6 @@ class Medicines:
 
     all: tuple[BloodThinner, ...]
 
-    def __init__(self, plans: list[BloodThinner]) -> None:
-        object.__setattr__(self, "all", tuple(plans))
-
     @property
     def held(self) -> list[BloodThinner]:
         """Stopped for this procedure: each gets a restart day on the discharge sheet."""
@@ -81,15 +78,20 @@ class Medicines:
         return [m for m in self.to_stop if m.inr_check or m.inr_on_the_day]
 
 
-def plan(
-    patient: PatientOptions, clinic: ClinicProfile, dates: ProcedureDates
-) -> list[BloodThinner]:
+def plan(patient: PatientOptions, clinic: ClinicProfile, dates: ProcedureDates) -> Medicines:
     """One BloodThinner per medicine the patient takes, in the order written."""
     held = patient.blood_thinner_held
-    return [
-        _one(name, clinic.hold_for(name), None if held is None else name in held, clinic, dates)
-        for name in patient.blood_thinner
-    ]
+    return Medicines(
+        tuple(
+            _one(name, clinic.hold_for(name), None if held is None else name in held, clinic, dates)
+            for name in patient.blood_thinner
+        )
+    )
+
+
+def _call_days(clinic: ClinicProfile) -> int:
+    """Days before the procedure by which to call us about a medicine the table does not list."""
+    return int(clinic.protocol["unlisted_blood_thinner_call_days"])
 
 
 def _one(
@@ -105,7 +107,7 @@ def _one(
         hours if hours is not None else int(clinic.protocol["blood_thinner_restart_hours"])
     )
     inr = rule.inr_check_days if rule else None
-    call_days = int(clinic.protocol["unlisted_blood_thinner_call_days"])
+    call_days = _call_days(clinic)
     return BloodThinner(
         name=name,
         listed=rule is not None,
@@ -133,8 +135,7 @@ def check_not_passed(patient: PatientOptions, clinic: ClinicProfile, today: date
             due = patient.procedure_date - timedelta(days=rule.days + 1)
             what = f"{name} must be stopped {rule.days} days before: the last dose is {_day(due)}"
         elif rule is None:
-            days = int(clinic.protocol["unlisted_blood_thinner_call_days"])
-            due = patient.procedure_date - timedelta(days=days)
+            due = patient.procedure_date - timedelta(days=_call_days(clinic))
             what = f"{name} is not in the clinic's table: the letter asks for a call by {_day(due)}"
         else:
             continue

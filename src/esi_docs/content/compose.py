@@ -309,7 +309,7 @@ def _context(
         )
         context["dates"] = dates
         # What the clinic's table says for each medicine (never a guessed number).
-        context["medicines"] = blood_thinners.Medicines(blood_thinners.plan(patient, clinic, dates))
+        context["medicines"] = blood_thinners.plan(patient, clinic, dates)
     return context
 
 
