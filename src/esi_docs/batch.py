@@ -351,8 +351,11 @@ def _render_pooled(
                 return
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
+                # Let go of each future once handled: a future holds its chunk's outcomes
+                # (records included), and keeping them grew the parent with the roster.
+                chunk = chunk_of.pop(future)
                 if not future.cancelled():
-                    handle(_outcomes(future, chunk_of[future], settings))
+                    handle(_outcomes(future, chunk, settings))
             if stop():
                 for future in pending:
                     future.cancel()
