@@ -7,7 +7,7 @@ import pytest
 from esi_docs.api import render_handout
 from esi_docs.content.sandbox import LiteralText, sandbox
 from esi_docs.inputs.patient import parse_patient
-from esi_docs.render import pdf
+from esi_docs.render import reuse
 from tests.conftest import TYPICAL, pdf_text
 
 
@@ -21,7 +21,7 @@ def test_parse_cache_gives_the_same_bytes_whatever_came_before():
     other = parse_patient(
         {**TYPICAL, "name": "AT&T <Jr>", "diabetic": "true", "large_print": "true"}, "p"
     )
-    pdf._parsed.cache_clear()
+    reuse.clear()
     cold = render_handout("discharge", first).pdf
     render_handout("discharge", other, paper="a4")
     warm = render_handout("discharge", first).pdf

@@ -44,16 +44,19 @@ def _font(name: str, path: str) -> Any:
     import reportlab
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from esi_docs.render.reuse import ReusingFace, ReusingTTFont
+
     with open(path, "rb") as stream:
         digest = disk_cache.sha256(stream.read())
     version = disk_cache.fingerprint(reportlab.Version, modules=("render/fonts.py",))
     entry = f"font-{name}-{digest}-{version}"
     stored = disk_cache.load(entry)
-    if isinstance(stored, dict):
-        return _restored(TTFont, stored)
-    font = TTFont(name, path)
-    disk_cache.store(entry, _state(font))
-    return font
+    if not isinstance(stored, dict):
+        stored = _state(TTFont(name, path))
+        disk_cache.store(entry, stored)
+    # Always rebuilt from the parsed state, as the subclasses that reuse the subsetting work
+    # (see render/reuse.py): a cache miss and a hit give the same object.
+    return _restored(ReusingTTFont, ReusingFace, stored)
 
 
 def _state(font: Any) -> dict[str, Any]:
@@ -64,13 +67,11 @@ def _state(font: Any) -> dict[str, Any]:
     return {"font": rest, "face": face}
 
 
-def _restored(kind: Any, stored: dict[str, Any]) -> Any:
+def _restored(kind: Any, face_kind: Any, stored: dict[str, Any]) -> Any:
     """The TTFont `_state` took apart (ReportLab 4.x: TTFont.__init__, TTFontFile.extractInfo)."""
     from weakref import WeakKeyDictionary
 
-    from reportlab.pdfbase.ttfonts import TTFontFace
-
-    face = TTFontFace.__new__(TTFontFace)
+    face = face_kind.__new__(face_kind)
     face.__dict__.update(stored["face"])
     if face.unitsPerEm == 1000:
         face._pdfScale = lambda x: x

@@ -1,4 +1,5 @@
-"""Lays a Document out as PDF bytes. The only module that imports ReportLab.
+"""Lays a Document out as PDF bytes (with fonts.py and reuse.py, the only modules that import
+ReportLab).
 
 Every style sets its font (DejaVu, embedded), so no text falls back to Helvetica. Document text
 is already safe markup (see document.py); the plain strings of the page header are escaped here.
@@ -36,13 +37,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
-from reportlab.platypus.paraparser import ParaParser
 
 from esi_docs.content import document as doc
 from esi_docs.content.labels import fill
 from esi_docs.errors import RenderError
-from esi_docs.render import fonts, pdfa
+from esi_docs.render import fonts, pdfa, reuse
 from esi_docs.render.nobreak import NBSP, keep_whole, weekday_breakable
 
 # The language being laid out, for keep_whole's day and month names (set per render).
@@ -167,27 +166,15 @@ def styles(large_print: bool) -> Styles:
     )
 
 
-@lru_cache(maxsize=1024)
-def _parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
-    """Paragraph markup parsed once per process. Most of a sheet's text is the same for every
-    patient, and parsing it was a sixth of the layout time. Bounded (LRU), so patient-specific
-    strings in a long batch are dropped again; ReportLab only reads the fragments."""
-    parser = ParaParser()
-    parsed_style, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
-    if frags is None:
-        raise ValueError("markup error in paragraph")
-    textTransformFrags(frags, parsed_style)
-    return parsed_style, frags
-
-
 def _para(
     text: str, style: ParagraphStyle, bullet: str | None = None, *, kept: bool = False
 ) -> Paragraph:
-    """A Paragraph from cached fragments (same output as Paragraph(text, style)); `kept`:
+    """A Paragraph whose parsing and line breaking are reused from sheet to sheet (same
+    output as Paragraph(text, style), see reuse.py); `kept`:
     the text has been through keep_whole already (a table cell, see _table)."""
     text = str(text) if kept else keep_whole(str(text), _LANGUAGE.get())
-    parsed_style, frags = _parsed(text, style)
-    return Paragraph(text, parsed_style, bulletText=bullet, frags=frags)
+    parsed_style, frags = reuse.parsed(text, style)
+    return reuse.ReusedParagraph(text, parsed_style, bulletText=bullet, frags=frags)
 
 
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
@@ -282,13 +269,13 @@ def _header_flowables(document: doc.Document, style: Styles) -> list[Flowable]:
             _pair(labels.get("after_hours", ""), head.after_hours_phone, bold=False),
         )
     )
-    lines = [Paragraph(clinic, style.header)]
+    lines = [_para(clinic, style.header, kept=True)]
     if head.patient_fields:
         fields = [
             _pair(label, value, wraps=index == 0)
             for index, (label, value) in enumerate(head.patient_fields)
         ]
-        lines.append(Paragraph("   ".join(fields), style.header))
+        lines.append(_para("   ".join(fields), style.header, kept=True))
     return lines
 
 
@@ -345,6 +332,7 @@ def _decorate(
     canvas.drawRightString(width - MARGIN, footer_y, page)
 
 
+@lru_cache(maxsize=8)
 def _mark_style(style: Styles, approved: bool) -> ParagraphStyle:
     size = style.body.fontSize if not approved else max(style.footer_size, style.header.fontSize)
     return ParagraphStyle(
@@ -368,7 +356,7 @@ def _mark_flowable(approval: doc.Approval, style: Styles) -> Flowable:
     ends on one dangling word ("... Example Spine & Pain" / "Clinic")."""
     head, _, last = approval.mark.rpartition(" ")
     mark = f"{head}{NBSP}{last}" if head else last
-    return Paragraph(escape(mark), _mark_style(style, approval.approved))
+    return _para(escape(mark), _mark_style(style, approval.approved), kept=True)
 
 
 def _draw_mark(canvas: Canvas, mark: Flowable, style: Styles) -> None:

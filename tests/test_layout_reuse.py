@@ -1,0 +1,164 @@
+"""What the layout reuses from sheet to sheet (issue 18, esi_docs/render/reuse.py) changes no
+byte: a sheet laid out after other patients' sheets, with parsed paragraphs, broken lines and
+font subsets reused, is the same PDF as one laid out by stock ReportLab in a fresh process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.platypus import Paragraph
+
+import esi_docs.content.sandbox
+from esi_docs.api import render_handout
+from esi_docs.inputs.patient import parse_patient
+from esi_docs.render import fonts, reuse
+from tests.conftest import TYPICAL
+
+OTHERS = [
+    {**TYPICAL, "name": "Ana López-García", "mrn": "0000002", "diabetic": "true"},
+    {
+        **TYPICAL,
+        "name": "Sam O'Neil",
+        "mrn": "0000003",
+        "approach": "transforaminal",
+        "blood_thinner": "Eliquis",
+        "blood_thinner_held": "all",
+    },
+    {**TYPICAL, "name": "Li Wei", "mrn": "0000004", "region": "cervical", "sedation": "true"},
+]
+SHEETS = [
+    pytest.param({}, id="english"),
+    pytest.param({"language": "es"}, id="spanish"),
+    pytest.param({"large_print": True}, id="large-print"),
+    pytest.param({"paper": "a4", "language": "es", "large_print": True}, id="a4-spanish-large"),
+]
+
+
+def _stock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lay out with ReportLab's own methods: no line, subset or ASCII reuse."""
+    monkeypatch.setattr(reuse.ReusedParagraph, "breakLines", Paragraph.breakLines)
+    monkeypatch.setattr(reuse.ReusingTTFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(reuse.ReusingFace, "makeSubset", TTFontFace.makeSubset)
+
+
+def _render(patient: dict, **options: object) -> bytes:
+    return render_handout("discharge", parse_patient(patient, "p"), **options).pdf
+
+
+@pytest.mark.parametrize("options", SHEETS)
+def test_a_sheet_after_other_patients_is_the_stock_reportlab_pdf(monkeypatch, options):
+    with monkeypatch.context() as stock:
+        _stock(stock)
+        reuse.clear()
+        expected = _render(TYPICAL, **options)
+    reuse.clear()
+    for other in OTHERS:  # fills every store with other patients' lines and subsets
+        _render(other, **options)
+    assert _render(TYPICAL, **options) == expected
+
+
+def test_the_next_patient_reuses_lines_and_subsets():
+    reuse.clear()
+    _render(TYPICAL)
+    cold = reuse.LINE_BREAKS.misses
+    reuse.LINE_BREAKS.hits = reuse.LINE_BREAKS.misses = 0
+    _render(OTHERS[0] | {"diabetic": "false"})  # another name and record number
+    assert reuse.LINE_BREAKS.hits > 10 * reuse.LINE_BREAKS.misses
+    assert reuse.LINE_BREAKS.misses < cold / 5
+    assert reuse._subset.cache_info().hits >= 1
+
+
+def test_the_line_store_stays_within_its_bound(monkeypatch):
+    monkeypatch.setattr(reuse.LINE_BREAKS, "size", 40)
+    reuse.clear()
+    for other in OTHERS:
+        _render(other)
+    assert len(reuse.LINE_BREAKS._entries) <= 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call us at (555) 010-0000",
+        "Saturday,\u00a0November\u00a021",  # kept whole: no-break spaces
+        "Sábado, 21 de noviembre",
+        "~tilde` {braces} |pipe|",
+        "tab\there",
+        "delete\x7f",
+        "",
+        "•",
+        "Temperature 100.4 °F (38 °C)",
+        "x\u00a0y é z",
+    ],
+)
+def test_the_ascii_shortcut_encodes_as_reportlab_does(text):
+    fonts.register_fonts()
+    font = pdfmetrics.getFont(fonts.REGULAR)
+    assert isinstance(font, reuse.ReusingTTFont)
+    stock_doc, our_doc = _Doc(), _Doc()  # ReportLab keeps a subset state per document
+    warm_up = "Rest today é"  # both documents already have a state, as while laying out
+    assert font.splitString(warm_up, our_doc) == TTFont.splitString(font, warm_up, stock_doc)
+    assert font.splitString(text, our_doc) == TTFont.splitString(font, text, stock_doc)
+
+
+class _Doc:
+    """Stands in for a PDF document as the key of a font's per-document state."""
+
+
+def test_sheets_laid_out_on_threads_are_the_same_as_one_by_one():
+    patients = [TYPICAL, *OTHERS]
+    alone = [_render(p) for p in patients]
+    results: dict[int, bytes] = {}
+
+    def lay_out(index: int) -> None:
+        for _ in range(3):
+            results[index] = _render(patients[index])
+
+    threads = [threading.Thread(target=lay_out, args=(i,)) for i in range(len(patients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[i] for i in range(len(patients))] == alone
+
+
+def test_composing_sheets_uses_one_watchdog_thread():
+    for other in OTHERS:
+        _render(other)
+    before = threading.active_count()
+    for other in OTHERS:
+        _render(other)
+    watchdogs = [t for t in threading.enumerate() if t.name == "esi-docs-deadline"]
+    assert threading.active_count() == before
+    assert len(watchdogs) == 1
+
+
+def _endless_in_child(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from esi_docs.content.sandbox import TemplateTimeout, deadline
+
+    esi_docs.content.sandbox.TIME_LIMIT_S = 0.3
+    try:
+        with deadline():
+            while True:
+                pass
+    except TemplateTimeout:
+        queue.put("stopped")
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="fork is POSIX-only"
+)
+def test_a_forked_worker_gets_a_watchdog_of_its_own():
+    _render(TYPICAL)  # this process's watchdog runs; a forked child does not inherit threads
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_endless_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=20)
+    if child.is_alive():
+        child.kill()
+    assert queue.get(timeout=1) == "stopped"
