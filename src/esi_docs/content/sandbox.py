@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import functools
 import marshal
+import os
 import re
 import threading
 import time
@@ -325,6 +326,49 @@ def _interrupt(thread_id: int) -> None:
     )
 
 
+class _Watchdog:
+    """One thread per process that stops blocks running past their deadline.
+
+    A thread per composed document cost a start and a join on every sheet; this one waits
+    until the earliest deadline (or a new one) and sleeps otherwise. After a fork (the
+    server's render workers) the child starts its own on first use."""
+
+    def __init__(self) -> None:
+        self._due: dict[int, tuple[int, float]] = {}  # token: (thread, monotonic deadline)
+        self._changed = threading.Condition()
+        self._owner = 0  # the process whose thread is running
+        self._next_token = 0
+
+    def enter(self, limit: float) -> int:
+        with self._changed:
+            if self._owner != os.getpid():
+                self._owner = os.getpid()
+                threading.Thread(target=self._watch, name="esi-docs-deadline", daemon=True).start()
+            self._next_token += 1
+            self._due[self._next_token] = (threading.get_ident(), time.monotonic() + limit)
+            self._changed.notify()
+            return self._next_token
+
+    def leave(self, token: int) -> None:
+        """After this returns, the block is never interrupted again."""
+        with self._changed:
+            del self._due[token]
+
+    def _watch(self) -> None:
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                for token, (target, end) in list(self._due.items()):
+                    if now >= end:  # keep raising every 0.1 s in case one was swallowed
+                        _interrupt(target)
+                        self._due[token] = (target, now + 0.1)
+                soonest = min((end for _, end in self._due.values()), default=None)
+                self._changed.wait(None if soonest is None else max(soonest - now, 0.001))
+
+
+_WATCHDOG = _Watchdog()
+
+
 @contextlib.contextmanager
 def deadline(seconds: float | None = None) -> Iterator[None]:
     """Stop the code inside after `seconds` by raising TemplateTimeout in this thread.
@@ -332,26 +376,11 @@ def deadline(seconds: float | None = None) -> Iterator[None]:
     A watchdog thread, not a signal, so it also works in a web server's worker threads. It
     keeps raising every 0.1 s until the block ends, in case library code swallowed one.
     """
-    limit = TIME_LIMIT_S if seconds is None else seconds
-    target = threading.get_ident()
-    done = threading.Event()
-    lock = threading.Lock()
-
-    def watch() -> None:
-        end = time.monotonic() + limit
-        while not done.wait(max(end - time.monotonic(), 0.1)):
-            with lock:
-                if not done.is_set() and time.monotonic() >= end:
-                    _interrupt(target)
-
-    watcher = threading.Thread(target=watch, name="esi-docs-deadline", daemon=True)
-    watcher.start()
+    token = _WATCHDOG.enter(TIME_LIMIT_S if seconds is None else seconds)
     try:
         yield
     finally:
-        with lock:
-            done.set()
-    watcher.join()
+        _WATCHDOG.leave(token)
 
 
 # What filling in a text can raise besides our own errors: the caller adds the file and line.

@@ -8,6 +8,7 @@ folders are used instead; both are read through the same Traversable interface.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +16,10 @@ from esi_docs.content.traversable import Traversable
 from esi_docs.errors import ContentError
 
 
+@cache
 def _packaged(folder: str) -> Traversable:
+    """Found once per process: the installed package does not move while it runs (looking it
+    up stat-ed several paths for every section of every sheet)."""
     inside = resources.files("esi_docs") / folder
     if inside.is_dir():
         return inside
