@@ -4,10 +4,16 @@ font subsets reused, is the same PDF as one laid out by stock ReportLab in a fre
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.platypus import Paragraph
@@ -16,7 +22,7 @@ import esi_docs.content.sandbox
 from esi_docs.api import render_handout
 from esi_docs.inputs.patient import parse_patient
 from esi_docs.render import fonts, reuse
-from tests.conftest import TYPICAL
+from tests.conftest import TYPICAL, pdf_text
 
 OTHERS = [
     {**TYPICAL, "name": "Ana López-García", "mrn": "0000002", "diabetic": "true"},
@@ -162,3 +168,45 @@ def test_a_forked_worker_gets_a_watchdog_of_its_own():
     if child.is_alive():
         child.kill()
     assert queue.get(timeout=1) == "stopped"
+
+
+_SHEET_CHILD = """
+import json, sys
+from pathlib import Path
+if sys.argv[1] == "python":
+    sys.modules["_rl_accel"] = None  # ReportLab falls back to its Python code
+from reportlab.lib import rl_accel
+from esi_docs.api import render_handout
+patient = json.loads(sys.argv[2])
+pdf = render_handout("discharge", patient, language="es", large_print=True).pdf
+Path(sys.argv[3]).write_bytes(pdf)
+print(rl_accel.fp_str.__module__)
+"""
+
+
+def _drawn(path: Path) -> list[bytes]:
+    """Each page's drawing operators, numbers to 4 decimals: ReportLab's C and Python number
+    formatting differ in the last digit of a few (3.417187 / 3.417188 pt)."""
+    pages = PdfReader(path).pages
+    number = re.compile(rb"-?\d+\.\d+")
+    return [
+        number.sub(lambda m: b"%.4f" % float(m.group()), page.get_contents().get_data())
+        for page in pages
+    ]
+
+
+def test_reportlabs_c_speedups_draw_the_same_sheet(tmp_path):
+    """rl_accel is a dependency (issue 18) because it changes only the time a sheet takes."""
+    patient = json.dumps({**OTHERS[1], "name": "Ana López-García"})
+    modules = {}
+    for mode in ("c", "python"):
+        modules[mode] = subprocess.run(
+            [sys.executable, "-c", _SHEET_CHILD, mode, patient, str(tmp_path / f"{mode}.pdf")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    assert modules == {"c": "_rl_accel", "python": "reportlab.lib.rl_accel"}
+    c, python = tmp_path / "c.pdf", tmp_path / "python.pdf"
+    assert pdf_text(c.read_bytes()) == pdf_text(python.read_bytes())
+    assert _drawn(c) == _drawn(python)
