@@ -56,6 +56,12 @@ class DateWords:
     def clock(self, value: time) -> str:
         return _formatted_time(value, self.time_pattern, self.locale)
 
+    def moment(self, value: datetime) -> str:
+        clock = self.clock(value.time())
+        # Spanish says "a la 1:30" but "a las 2:30": a language may word one o'clock apart.
+        key = "at_one" if clock.startswith("1:") and "at_one" in (self.phrases or {}) else "at"
+        return self.phrase(key, date=self.day(value.date()), time=clock)
+
 
 # A batch writes the same few days and times on every sheet (everyone's procedure was today):
 # Babel's formatting, about a twentieth of composing a sheet, is done once per day and pattern.
@@ -67,12 +73,6 @@ def _formatted_date(value: date, pattern: str, locale: str) -> str:
 @lru_cache(maxsize=256)
 def _formatted_time(value: time, pattern: str, locale: str) -> str:
     return format_time(value, pattern, locale=locale)
-
-    def moment(self, value: datetime) -> str:
-        clock = self.clock(value.time())
-        # Spanish says "a la 1:30" but "a las 2:30": a language may word one o'clock apart.
-        key = "at_one" if clock.startswith("1:") and "at_one" in (self.phrases or {}) else "at"
-        return self.phrase(key, date=self.day(value.date()), time=clock)
 
 
 class ProcedureDates:
