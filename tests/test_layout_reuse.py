@@ -49,6 +49,7 @@ def _stock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reuse.ReusedParagraph, "breakLines", Paragraph.breakLines)
     monkeypatch.setattr(reuse.ReusingTTFont, "splitString", TTFont.splitString)
     monkeypatch.setattr(reuse.ReusingFace, "makeSubset", TTFontFace.makeSubset)
+    monkeypatch.setattr(reuse.ReusingFace, "addSubsetObjects", TTFontFace.addSubsetObjects)
 
 
 def _render(patient: dict, **options: object) -> bytes:
@@ -76,6 +77,7 @@ def test_the_next_patient_reuses_lines_and_subsets():
     assert reuse.LINE_BREAKS.hits > 10 * reuse.LINE_BREAKS.misses
     assert reuse.LINE_BREAKS.misses < cold / 5
     assert reuse._subset.cache_info().hits >= 1
+    assert reuse._compressed.cache_info().hits >= 1
 
 
 def test_the_line_store_stays_within_its_bound(monkeypatch):

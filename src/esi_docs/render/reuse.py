@@ -10,8 +10,8 @@ like any other, so it is reused within a batch too where it repeats.
 
 The fonts (see render/fonts.py) do the subsetting work once: a run of plain ASCII text is
 encoded straight to its bytes (ReportLab maps printable ASCII to itself in every document,
-but looked each character up one by one), and a subset of glyphs already built for an
-earlier sheet is not built again.
+but looked each character up one by one), and a subset of glyphs already built and
+compressed for an earlier sheet is not built or compressed again.
 
 The stores are bounded (least recently used entries go first), so a long batch does not grow
 them, and thread-safe (the checkout server lays sheets out on threads when --workers is 0).
@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfdoc import PDFZCompress
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
@@ -133,16 +134,42 @@ class ReusedParagraph(Paragraph):
 
 
 class ReusingFace(TTFontFace):
-    """A font face that builds each glyph subset once per process (a sheet's subsets are
-    mostly the same as the last sheet's: the same letters in the same order)."""
+    """A font face that builds and compresses each glyph subset once per process (a sheet's
+    subsets are mostly the same as the last sheet's: the same letters in the same order)."""
 
     def makeSubset(self, subset):  # type: ignore[no-untyped-def]
         return _subset(self, tuple(subset))
+
+    def addSubsetObjects(self, doc, fontname, subset):  # type: ignore[no-untyped-def]
+        reference = super().addSubsetObjects(doc, fontname, subset)
+        # The font file stream ReportLab just registered, under the name it gave it.
+        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if stream is not None and stream.filters == [PDFZCompress]:
+            stream.filters = [_REMEMBERED_FLATE]
+        return reference
 
 
 @lru_cache(maxsize=2 * FONT_SUBSETS)
 def _subset(face: ReusingFace, subset: tuple[int, ...]) -> bytes:
     return TTFontFace.makeSubset(face, list(subset))
+
+
+class _RememberedFlate:
+    """ReportLab's FlateDecode filter (PDFZCompress) for font files, remembering the result
+    for the same subset bytes: compressing two subsets was most of the zlib time per sheet."""
+
+    pdfname = PDFZCompress.pdfname
+
+    def encode(self, data: bytes) -> bytes:
+        return _compressed(data)
+
+
+@lru_cache(maxsize=2 * FONT_SUBSETS)
+def _compressed(data: bytes) -> bytes:
+    return PDFZCompress.encode(data)
+
+
+_REMEMBERED_FLATE = _RememberedFlate()
 
 
 class ReusingTTFont(TTFont):
@@ -177,3 +204,4 @@ def clear() -> None:
     parsed.cache_clear()
     LINE_BREAKS.clear()
     _subset.cache_clear()
+    _compressed.cache_clear()
