@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 HEAVY = (
     "esi_docs.batch",
     "esi_docs.web",
@@ -75,3 +77,33 @@ def test_render_path_imports_no_heavy_module(tmp_path):
     assert out.exists(), done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("HEAVY="))
     assert line == "HEAVY=", line
+
+
+_GC_CHILD = textwrap.dedent(
+    """
+    import atexit, gc, sys
+    import esi_docs.cli as cli_module
+    seen = {}
+    def fake_cli(prog_name):
+        seen["collecting"] = gc.isenabled()
+        raise SystemExit(0)
+    cli_module.cli = fake_cli
+    atexit.register(lambda: print(seen["collecting"], gc.get_freeze_count() > 0))
+    sys.argv = ["esi-docs", sys.argv[1]]
+    cli_module.main()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "collecting"),
+    [("render", False), ("reprint", False), ("serve", True), ("batch", True), ("lint", True)],
+)
+def test_one_sheet_commands_run_without_the_cycle_collector(command, collecting):
+    """Issue 18: a one-sheet command skips Python's cycle collector (30 ms of a fresh render,
+    no memory saved), and every command leaves its objects out of the last collection at exit
+    (another 30 ms); servers, batches and lint keep collecting while they run."""
+    done = subprocess.run(
+        [sys.executable, "-c", _GC_CHILD, command], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == [str(collecting), "True"]
