@@ -1,12 +1,15 @@
 """`python benchmarks/bench.py [--quick]`: how fast esi-docs prints, measured side by side.
 
-1. Warm: ms per discharge sheet in one process (median), against a plain ReportLab platypus
-   script laying out the same words with the same font, header, footer and "Page N of M".
-2. Start-up: `esi-docs render` as a fresh process, against a plain ReportLab script that
-   embeds the same two DejaVu faces in a one-line PDF: the wait a nurse sees. Wall time and
-   CPU time (of the child; less disturbed by other work on a shared machine), interleaved,
-   after one run of each that fills the disk cache (esi_docs.disk_cache) as a first render
-   on a machine would.
+The reference is benchmarks/plain_sheet.py, the plain ReportLab script that prints the same
+sheet (issue 18), fed the words esi-docs composed.
+1. Warm: a batch of different patients in one process, esi-docs (compose and lay out) against
+   the plain script (lay out) on the same composed sheets, interleaved; CPU time per sheet and
+   per page.
+2. Start-up: `esi-docs render` as a fresh process against the plain script as a fresh process
+   (and a two-word canvas script, the floor of any ReportLab program): the wait a nurse sees.
+   Wall and CPU time (of the child; less disturbed by other work on a shared machine),
+   interleaved, after one run that fills the disk cache (esi_docs.disk_cache) as a first render
+   on a machine would, with esi_docs' bytecode compiled as pip compiles it on install.
 3. Batch: sheets per second with one and two workers, the scaling ratio (300 rows, 60 with
    --quick), and, in the full run only, the peak RSS of the parent and of the largest worker
    at 1,000 and 10,000 rows (flat is the goal).
