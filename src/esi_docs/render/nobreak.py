@@ -19,13 +19,23 @@ _TIME = r"\d{1,2}:\d{2}(?:[\s\u202f](?:AM|PM|[ap]\.[\s\u202f]?m\.))?"
 _EMERGENCY = r"\b(?:[Cc]all|[Ll]lame al|[Mm]arque el|al)\s911\b"
 
 
+def _locale(language: str) -> Locale:
+    """The language's Babel locale; English for a code Babel does not know."""
+    try:
+        return Locale.parse(language)
+    except (ValueError, TypeError, LookupError):
+        return Locale.parse("en")
+
+
+def _days(locale: Locale) -> str:
+    """The weekday names as a pattern alternation, longest first."""
+    return "|".join(sorted(map(re.escape, locale.days["format"]["wide"].values()), key=len)[::-1])
+
+
 @lru_cache(maxsize=16)
 def _pattern(language: str) -> re.Pattern[str]:
-    try:
-        locale = Locale.parse(language)
-    except (ValueError, TypeError, LookupError):
-        locale = Locale.parse("en")
-    days = "|".join(sorted(map(re.escape, locale.days["format"]["wide"].values()), key=len)[::-1])
+    locale = _locale(language)
+    days = _days(locale)
     months = "|".join(
         sorted(map(re.escape, locale.months["format"]["wide"].values()), key=len)[::-1]
     )
@@ -45,12 +55,7 @@ def keep_whole(text: str, language: str) -> str:
 
 @lru_cache(maxsize=16)
 def _weekday_join(language: str) -> re.Pattern[str]:
-    try:
-        locale = Locale.parse(language)
-    except (ValueError, TypeError, LookupError):
-        locale = Locale.parse("en")
-    days = "|".join(sorted(map(re.escape, locale.days["format"]["wide"].values()), key=len)[::-1])
-    return re.compile(rf"\b((?:{days}),){NBSP}", re.IGNORECASE)
+    return re.compile(rf"\b((?:{_days(_locale(language))}),){NBSP}", re.IGNORECASE)
 
 
 def weekday_breakable(text: str, language: str) -> str:
