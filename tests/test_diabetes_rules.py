@@ -333,3 +333,71 @@ def test_no_stop_section_when_the_clinic_holds_neither(language):
     assert "Ozempic" not in text
     # Nothing then points to a stop list that is not printed.
     assert "list above" not in text and "lista de arriba" not in text
+
+
+# --- a stop day that has already passed when the letter is given -----------------------------
+
+CALL_INSTEAD = {
+    "en": [
+        "If you take a weekly shot such as Ozempic, Wegovy, Mounjaro, Zepbound or Trulicity, "
+        "take no shot before your injection. Call us at (555) 010-0100 today. It should be "
+        "stopped 7 days before, so your injection may need a new date.",
+        "If you take Jardiance, Farxiga, Invokana or a pill with one of them in it, take none "
+        "before your injection. Call us at (555) 010-0100 today. It should be stopped 3 days "
+        "before, so your injection may need a new date.",
+    ],
+    "es": [
+        "Si usa una inyección semanal como Ozempic, Wegovy, Mounjaro, Zepbound o Trulicity, no "
+        "se la ponga antes de su inyección. Llámenos hoy al (555) 010-0100. Debía dejarla 7 días "
+        "antes, así que puede que su inyección necesite otra fecha.",
+        "Si toma Jardiance, Farxiga o Invokana, o una pastilla con una de ellas, no la tome antes "
+        "de su inyección. Llámenos hoy al (555) 010-0100. Debía dejarla 3 días antes, así que "
+        "puede que su inyección necesite otra fecha.",
+    ],
+}
+ASKED_ABOUT_DOSES = {
+    "en": "Did you take one of them on or after its stop day?",
+    "es": "¿Usó alguna de ellas desde la fecha en que debía dejarla?",
+}
+PASSED_DAYS = {"en": ("January 11", "January 15"), "es": ("11 de enero", "15 de enero")}
+
+
+def letter_given_on(day: str, language: str) -> str:
+    """The sedation letter for the Friday, January 18 injection, given on `day`."""
+    from datetime import date
+
+    patient = TYPICAL | FUTURE | {"sedation": "true"}
+    document = compose_handout(
+        "pre-procedure", patient, language=language, today=date.fromisoformat(day)
+    )
+    return re.sub(r"[\u00a0\u202f]", " ", document_text(document))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_stop_day_that_is_today_is_still_printed(language):
+    text = letter_given_on("2030-01-11", language)  # the GLP-1 stop day itself
+    for words in STOPS[language]:
+        assert words in text, words
+    assert ASKED_ABOUT_DOSES[language] in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_passed_stop_day_becomes_call_us_today(language):
+    """Given on January 12, the GLP-1 stop day (January 11) has passed: the letter never prints
+    it as an instruction, it says to take no more and call today. The SGLT2 day is ahead."""
+    text = letter_given_on("2030-01-12", language)
+    glp1_call, _ = CALL_INSTEAD[language]
+    _, sglt2_stop = STOPS[language]
+    assert glp1_call in text and sglt2_stop in text
+    assert PASSED_DAYS[language][0] not in text
+    assert ASKED_ABOUT_DOSES[language] in text  # about the SGLT2 day, still printed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_both_stop_days_passed_prints_no_stop_date_at_all(language):
+    text = letter_given_on("2030-01-16", language)
+    for words in CALL_INSTEAD[language]:
+        assert words in text, words
+    for day in PASSED_DAYS[language]:
+        assert day not in text
+    assert ASKED_ABOUT_DOSES[language] not in text  # no stop day is printed to ask about

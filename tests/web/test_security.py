@@ -168,7 +168,7 @@ def test_health_reports_versions_and_no_patient_data(client, post_form):
     data = response.get_json()
     assert data["status"] == "ok"
     assert data["version"] == __version__
-    assert data["handouts"]["discharge"] == "2026.12.0"
+    assert data["handouts"]["discharge"] == "2026.12.1"
     assert "en" in data["languages"] and data["languages"]["en"]
     assert CANARY_NAME not in response.get_data(as_text=True)
 

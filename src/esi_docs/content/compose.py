@@ -149,7 +149,9 @@ class ContentLibrary:
         # the text can loop for ever.
         try:
             with deadline():
-                document = _compose(recipe, pack, sections, patient, clinic, large_print)
+                document = _compose(
+                    recipe, pack, sections, patient, clinic, large_print, today or clock.today()
+                )
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
             raise Place(recipe.file).error(exc.message or "took too long") from None
         sources = (recipe.source, pack.source, *(s.source for s in sections))
@@ -178,6 +180,7 @@ def _compose(
     patient: PatientOptions | None,
     clinic: ClinicProfile,
     large_print: bool | None,
+    today: date,
 ) -> Document:
     """The Document from loaded content: conditions decide, templates fill in."""
     language = pack.language
@@ -187,7 +190,10 @@ def _compose(
     try:  # Babel formats the dates here; its errors may quote them, so only the type
         # The print size and language are known with or without a patient (the guide), and
         # content may choose a layout by them (a table across the page or down it).
-        context = _context(patient, clinic, pack) | {"language": language, "large_print": large}
+        context = _context(patient, clinic, pack, today) | {
+            "language": language,
+            "large_print": large,
+        }
         header = _header(patient, clinic, pack)
     except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
         raise Place(pack.file, None, "date_format, short_date_format or time_format").error(
@@ -289,7 +295,7 @@ def _date_words(pack: LanguagePack) -> DateWords:
 
 
 def _context(
-    patient: PatientOptions | None, clinic: ClinicProfile, pack: LanguagePack
+    patient: PatientOptions | None, clinic: ClinicProfile, pack: LanguagePack, today: date
 ) -> dict[str, Any]:
     context: dict[str, Any] = {"clinic": clinic}
     if patient is not None:
@@ -306,6 +312,7 @@ def _context(
             discharge_time=patient.discharge_time,
             minutes_to_leave=int(protocol["procedure_minutes"])
             + int(protocol["observation_minutes"]),
+            today=today,
         )
         context["dates"] = dates
         # What the clinic's table says for each medicine (never a guessed number).

@@ -90,9 +90,11 @@ class ProcedureDates:
         arrive_minutes_early: int = 0,
         discharge_time: time | None = None,
         minutes_to_leave: int = 0,
+        today: date | None = None,
     ):
         self._words = words
         self._date = procedure_date
+        self._today = today
         self._time = procedure_time
         self._left = _left_at(procedure_date, procedure_time, discharge_time, minutes_to_leave)
         self.procedure = words.day(procedure_date)
@@ -139,6 +141,13 @@ class ProcedureDates:
     def before_days(self, days: int) -> str:
         """The date `days` calendar days before the procedure date (stop a medicine on)."""
         return self._words.day(self._date - timedelta(days=int(days)))
+
+    def stop_passed(self, days: int) -> bool:
+        """Whether the day `days` before the procedure is already behind the day the sheet is
+        given: a sheet never tells a patient to stop something on a day that has passed, so
+        content says what to do instead (call the clinic) when this is true."""
+        stop = self._date - timedelta(days=int(days))
+        return self._today is not None and stop < self._today
 
     def until(self, hours: float) -> str:
         """The end of a restriction `hours` after the patient left (see the module doc)."""
