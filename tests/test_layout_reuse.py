@@ -161,11 +161,29 @@ def _endless_in_child(queue: multiprocessing.Queue) -> None:  # type: ignore[typ
     "fork" not in multiprocessing.get_all_start_methods(), reason="fork is POSIX-only"
 )
 def test_a_forked_worker_gets_a_watchdog_of_its_own():
-    _render(TYPICAL)  # this process's watchdog runs; a forked child does not inherit threads
+    """A forked child inherits no thread, and the watchdog's lock may be held by the parent's
+    watchdog at the moment of the fork: the child must start afresh, not wait for ever."""
+    from esi_docs.content.sandbox import _WATCHDOG
+
+    _render(TYPICAL)  # this process's watchdog runs
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:  # as the watchdog thread does while it checks deadlines
+        with _WATCHDOG._changed:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(5)
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_endless_in_child, args=(queue,))
-    child.start()
+    try:
+        child.start()
+    finally:
+        release.set()
+        holder.join()
     child.join(timeout=20)
     if child.is_alive():
         child.kill()

@@ -330,10 +330,16 @@ class _Watchdog:
     """One thread per process that stops blocks running past their deadline.
 
     A thread per composed document cost a start and a join on every sheet; this one waits
-    until the earliest deadline (or a new one) and sleeps otherwise. After a fork (the
-    server's render workers) the child starts its own on first use."""
+    until the earliest deadline (or a new one) and sleeps otherwise. A forked child (render
+    workers) starts afresh: threads do not survive a fork, and a lock the parent's watchdog
+    held at that moment would stay locked for ever in the child."""
 
     def __init__(self) -> None:
+        self._reset()
+        if hasattr(os, "register_at_fork"):  # POSIX
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
         self._due: dict[int, tuple[int, float]] = {}  # token: (thread, monotonic deadline)
         self._changed = threading.Condition()
         self._owner = 0  # the process whose thread is running
