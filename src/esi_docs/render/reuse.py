@@ -70,7 +70,6 @@ class LineBreaks:
 
     def __init__(self, size: int = BROKEN_PARAGRAPHS) -> None:
         self.size = size
-        self.enabled = True
         self.hits = self.misses = 0
         self._entries: OrderedDict[tuple, _Broken] = OrderedDict()
         self._lock = threading.Lock()
@@ -84,8 +83,6 @@ class LineBreaks:
         """`breaker(width)` once per distinct paragraph and width; afterwards the paragraph is
         left exactly as that call would leave it (its frags, _width_max, the bullet-adjusted
         width list), with the same lines."""
-        if not self.enabled:
-            return breaker(width)
         widths = tuple(width) if isinstance(width, (list, tuple)) else width
         key = (id(paragraph.frags), id(paragraph.style), paragraph.bulletText, widths)
         with self._lock:
