@@ -72,6 +72,7 @@ def test_glucose_window_and_days():
     assert dates.glucose_days[0] == "Friday, November 20"
     assert dates.glucose_days[-1] == "Wednesday, November 25"
     assert len(dates.glucose_days) == 6
+    assert dates.glucose_days_brief == ["11/20", "11/21", "11/22", "11/23", "11/24", "11/25"]
 
 
 def test_month_and_year_boundaries():

@@ -226,6 +226,9 @@ def _page_of(pages: list[list[Line]], text: str) -> set[int]:
         ("en", False, "a4", 9),
         ("es", False, "a4", 9),
         ("en", True, "letter", 5),  # the clinic's default log in large print
+        ("es", True, "letter", 5),  # whole dates took three lines a row: it split (issue 13)
+        ("es", True, "a4", 9),
+        ("en", True, "letter", 9),
     ],
 )
 def test_a_blood_sugar_log_of_up_to_10_rows_is_on_one_page(language, large, paper, days):
@@ -235,25 +238,29 @@ def test_a_blood_sugar_log_of_up_to_10_rows_is_on_one_page(language, large, pape
         "discharge", patient, profile, language=language, large_print=large, paper=paper
     ).pdf
     pages = page_lines(pdf)
-    head = "Date" if language == "en" else "Fecha"
+    first, second = ("Date", "Morning") if language == "en" else ("Fecha", "Mañana")
     (where,) = [
         (n, i)
         for n, page in enumerate(pages)
         for i, x in enumerate(page)
-        if x.text.startswith(head)
+        if x.text.startswith(first) and second in x.text  # not "Fecha de nacimiento: ..."
     ]  # one header: a table split over two pages repeats it
     below = " ".join(x.text for x in pages[where[0]][where[1] + 1 :])
-    for day in _log_days(language, days):
+    for day in _log_days(language, days, large):
         assert day in below, f"{day} is not under the log's header on its page"
 
 
-def _log_days(language: str, days: int) -> list[str]:
-    """Each row's day and month ("November 21", "21 de noviembre")."""
+def _log_days(language: str, days: int, large: bool) -> list[str]:
+    """Each row's day and month ("November 21", "21 de noviembre"; in large print the short
+    form, "Nov 21", "21 nov")."""
     from datetime import date, timedelta
 
     from babel.dates import format_date
 
-    pattern = "MMMM d" if language == "en" else "d 'de' MMMM"
+    if large:
+        pattern = "MMM d" if language == "en" else "d MMM"
+    else:
+        pattern = "MMMM d" if language == "en" else "d 'de' MMMM"
     start = date(2026, 11, 20)
     return [
         format_date(start + timedelta(days=n), pattern, locale=language) for n in range(days + 1)
@@ -261,11 +268,24 @@ def _log_days(language: str, days: int) -> list[str]:
 
 
 def test_a_table_too_narrow_for_whole_dates_breaks_after_the_weekday():
-    """The five-column blood-sugar log in large print cannot hold "Wednesday, November 25"
-    on one line at 18 pt: the weekday takes its own line and no word is ever cut."""
-    patient = TYPICAL | {"diabetic": "true"}
-    pdf = render_handout("discharge", patient, language="en", large_print=True).pdf
-    lines = [x.text for page in page_lines(pdf) for x in page]
+    """A five-column log of whole dates in large print cannot hold "Wednesday, November 25"
+    on one line at 18 pt: the weekday takes its own line and no word is ever cut. (The
+    packaged blood-sugar log uses short dates in large print; content may still write whole
+    ones, so the layout is checked on such a table.)"""
+    from dataclasses import replace
+
+    from markupsafe import escape
+
+    from esi_docs.api import compose_handout
+    from esi_docs.content import document as doc
+    from esi_docs.render.pdf import render_pdf
+
+    columns = tuple(escape(c) for c in ("Date", "Morning", "Midday", "Evening", "Bedtime"))
+    days = ("Friday, November 20", "Monday, November 23", "Wednesday, November 25")
+    log = doc.Table(columns, tuple((escape(day),) + (escape(""),) * 4 for day in days))
+    sheet = compose_handout("discharge", TYPICAL, language="en", large_print=True)
+    sheet = replace(sheet, sections=(doc.Section(escape("Your log"), (log,)),))
+    lines = [x.text for page in page_lines(render_pdf(sheet)) for x in page]
     at = lines.index("Wednesday,")
     assert lines[at + 1] == "November 25"
     words = {w.strip(".,:") for line in lines for w in line.split()}

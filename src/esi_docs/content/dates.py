@@ -103,9 +103,11 @@ class ProcedureDates:
         self.follow_up = words.day(follow_up) if follow_up else ""
         self.follow_up_brief = words.brief(follow_up) if follow_up else ""
         self.glucose_check_until = self.after_days(glucose_check_days)
-        self.glucose_days = [
-            words.day(procedure_date + timedelta(days=n)) for n in range(glucose_check_days + 1)
-        ]
+        days = [procedure_date + timedelta(days=n) for n in range(glucose_check_days + 1)]
+        self.glucose_days = [words.day(day) for day in days]
+        # The same days in the short form ("Nov 21"), for a log in large print: a whole date
+        # at 18 pt took three lines a row and the log no longer fit on one page.
+        self.glucose_days_brief = [words.brief(day) for day in days]
 
     def _arrival(self, arrival_time: time | None, minutes_early: int) -> str:
         """The arrival time in words: as given, else the clinic's minutes before the procedure
