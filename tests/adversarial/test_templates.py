@@ -210,3 +210,28 @@ def test_a_broken_date_pattern_is_a_content_error(tmp_path):
         "en/_language.yaml: date_format, short_date_format or time_format: not a usable date "
         "pattern (ValueError)"
     )
+
+
+def test_a_text_cannot_change_what_the_next_text_reads(tmp_path):
+    """Every text of a sheet reads one shared context (issue 18: merged once per sheet, not
+    copied for each text): a `set` in one text, or an attempt to change a list or mapping it
+    reads, must leave the next text and every condition seeing the patient's own values."""
+    from esi_docs.api import compose_handout
+    from esi_docs.content.document import document_text
+
+    block = {
+        "type": "bullets",
+        "items": [
+            {"text": "{% set name = 'Someone Else' %}{% set clinic = None %}first {{ name }}"},
+            {"text": "second {{ name }} at {{ clinic.name }}"},
+            {"text": "shown", "when": "name == 'Maria Example'"},
+        ],
+    }
+    text = document_text(compose_handout("discharge", TYPICAL, templates=seed(tmp_path, block)))
+    assert "first Someone Else" in text
+    assert "second Maria Example at Example Spine & Pain Clinic" in text
+    assert "shown" in text
+    attempts = ("{{ dates.glucose_days.append('x') }}", "{{ clinic.protocol.update({}) }}")
+    for number, attempt in enumerate(attempts):
+        message = refusal(tmp_path / str(number), attempt)
+        assert "unsafe" in message or "unknown name 'clinic.protocol.update'" in message, message

@@ -52,6 +52,7 @@ from esi_docs.content.sandbox import (
     RENDER_ERRORS,
     TemplateTimeout,
     deadline,
+    document_context,
     markup_problem,
     render_text,
 )
@@ -190,10 +191,9 @@ def _compose(
     try:  # Babel formats the dates here; its errors may quote them, so only the type
         # The print size and language are known with or without a patient (the guide), and
         # content may choose a layout by them (a table across the page or down it).
-        context = _context(patient, clinic, pack, today) | {
-            "language": language,
-            "large_print": large,
-        }
+        context = document_context(
+            _context(patient, clinic, pack, today) | {"language": language, "large_print": large}
+        )
         header = _header(patient, clinic, pack)
     except ValueError as exc:  # Babel: "Invalid length for field: 'QQQQQQ'"
         raise Place(pack.file, None, "date_format, short_date_format or time_format").error(
@@ -390,7 +390,7 @@ def _applies(condition: Condition | None, context: dict[str, Any], where: Place)
     if condition is None:
         return True
     try:
-        return bool(condition.test(**context))
+        return bool(condition.test.evaluate(context))
     except RENDER_ERRORS as exc:
         place = where.at(f"when: {condition.source}")
         raise _fail(place, exc, context, condition.source, True) from None
@@ -456,7 +456,7 @@ def _block(block: BlockSpec, context: dict[str, Any], where: Place) -> Block | N
 def _table(block: BlockSpec, context: dict[str, Any], where: Place) -> Table | None:
     columns = tuple(_fill(c, context, where) for c in block.columns)
     try:
-        rows = block.rows.test(**context) if block.rows else []
+        rows = block.rows.test.evaluate(context) if block.rows else []
         rows = list(rows)
     except RENDER_ERRORS as exc:
         source = block.rows.source if block.rows else ""
