@@ -327,7 +327,9 @@ def test_the_clinics_hold_days_and_zero_means_keep_taking(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_stop_section_when_the_clinic_holds_neither(language):
-    profile = clinic(glp1_weekly_hold_days=0, sglt2_hold_days=0)
+    profile = clinic(
+        glp1_weekly_hold_days=0, sglt2_hold_days=0, glp1_daily_skip_injection_day="false"
+    )
     text = letter(language, profile, **DIABETIC, sedation="true")
     assert STOP_TITLE[language] not in text
     assert "Ozempic" not in text
@@ -401,3 +403,32 @@ def test_both_stop_days_passed_prints_no_stop_date_at_all(language):
     for day in PASSED_DAYS[language]:
         assert day not in text
     assert ASKED_ABOUT_DOSES[language] not in text  # no stop day is printed to ask about
+
+
+DAILY = {
+    "en": (
+        "Do you take Victoza, Saxenda or Byetta shots, or Rybelsus pills? Take none on Friday, "
+        "January 18, the day of your injection. Start again the day after.",
+        "Do you take Victoza, Saxenda or Byetta shots, or Rybelsus pills? Keep taking them as "
+        "usual.",
+    ),
+    "es": (
+        "¿Usa inyecciones Victoza, Saxenda o Byetta, o pastillas Rybelsus? No las use el "
+        "viernes, 18 de enero, el día de su inyección. Vuelva a usarlas al día siguiente.",
+        "¿Usa inyecciones Victoza, Saxenda o Byetta, o pastillas Rybelsus? Siga usándolas como "
+        "siempre.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_daily_glp1_medicine_is_skipped_on_the_injection_day(language):
+    """The clinic's default (ASA 2023 for daily dosing): none on the day of the injection,
+    printed as that day; a clinic may set the flag off, and then the letter says keep taking."""
+    skip, keep = DAILY[language]
+    text = letter(language, **FUTURE, sedation="true")
+    assert skip in text and keep not in text
+    profile = clinic(glp1_daily_skip_injection_day="false")
+    text = letter(language, profile, **FUTURE, sedation="true")
+    assert keep in text and skip not in text
+    assert "Victoza" not in letter(language, **FUTURE)  # only before sedation

@@ -98,6 +98,9 @@ PROTOCOL_RULES: dict[str, ProtocolRule] = {
     "diabetes_evening_long_acting_insulin": _INSULIN_DOSE,
     "diabetes_morning_long_acting_insulin": _INSULIN_DOSE,
     "glp1_weekly_hold_days": ProtocolRule(0, 21),
+    # before sedation: a daily GLP-1 medicine (Victoza, Saxenda, Byetta, Rybelsus pills) is not
+    # taken on the day of the injection; false: "keep taking it as usual"
+    "glp1_daily_skip_injection_day": _FLAG,
     "sglt2_hold_days": ProtocolRule(0, 14),
 }
 _TEXT_FIELDS = ("name", "phone", "after_hours_phone")
