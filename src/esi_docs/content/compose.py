@@ -138,11 +138,12 @@ class ContentLibrary:
         """The Document and the content files it was made from (for the audit trail).
         `today` is the day the sheet is given (default: clock.today()); a reprint passes the
         day it was first printed, so an old record is never refused for dates that passed."""
+        today = today or clock.today()
         recipe = self.recipe(handout)
         if recipe.requires_patient and patient is None:
             raise ContentError(f"handout '{handout}' is for one patient: give --patient")
         if patient is not None:
-            check_patient_for(recipe, patient, clinic, today or clock.today())
+            check_patient_for(recipe, patient, clinic, today)
         language = language or (patient.language if patient else "en")
         pack = self.language(language)
         sections = [self.section(language, name) for name in recipe.sections]
@@ -150,9 +151,7 @@ class ContentLibrary:
         # the text can loop for ever.
         try:
             with deadline():
-                document = _compose(
-                    recipe, pack, sections, patient, clinic, large_print, today or clock.today()
-                )
+                document = _compose(recipe, pack, sections, patient, clinic, large_print, today)
         except TemplateTimeout as exc:  # arrived outside a text, e.g. between two sections
             raise Place(recipe.file).error(exc.message or "took too long") from None
         sources = (recipe.source, pack.source, *(s.source for s in sections))

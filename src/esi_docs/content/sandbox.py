@@ -315,9 +315,6 @@ class CompiledExpression:
     def __init__(self, template: Any) -> None:
         self.template = template
 
-    def __call__(self, **context: Any) -> Any:
-        return self.evaluate(document_context(context))
-
     def evaluate(self, context: dict[str, Any]) -> Any:
         """The value over a document_context (read, never changed)."""
         filled = _filling(self.template, context)
