@@ -4,6 +4,7 @@ font subsets reused, is the same PDF as one laid out by stock ReportLab in a fre
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import re
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 import esi_docs.content.sandbox
 from esi_docs.api import render_handout
@@ -45,8 +47,9 @@ SHEETS = [
 
 
 def _stock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lay out with ReportLab's own methods: no line, subset or ASCII reuse."""
+    """Lay out with ReportLab's own methods: no line, drawing, subset or ASCII reuse."""
     monkeypatch.setattr(reuse.ReusedParagraph, "breakLines", Paragraph.breakLines)
+    monkeypatch.setattr(reuse.ReusedParagraph, "draw", Paragraph.draw)
     monkeypatch.setattr(reuse.ReusingTTFont, "splitString", TTFont.splitString)
     monkeypatch.setattr(reuse.ReusingFace, "makeSubset", TTFontFace.makeSubset)
     monkeypatch.setattr(reuse.ReusingFace, "addSubsetObjects", TTFontFace.addSubsetObjects)
@@ -230,3 +233,69 @@ def test_reportlabs_c_speedups_draw_the_same_sheet(tmp_path):
     c, python = tmp_path / "c.pdf", tmp_path / "python.pdf"
     assert pdf_text(c.read_bytes()) == pdf_text(python.read_bytes())
     assert _drawn(c) == _drawn(python)
+
+
+def test_the_next_patient_reuses_drawn_paragraphs():
+    reuse.clear()
+    for patient in (TYPICAL, OTHERS[0]):  # a paragraph is recorded the second time it is drawn
+        _render(patient)
+    reuse.DRAWN.hits = reuse.DRAWN.misses = 0
+    _render(OTHERS[0] | {"name": "Pat Other", "mrn": "0000009"})
+    assert reuse.DRAWN.hits > 3 * reuse.DRAWN.misses  # 121 and 27 on 2026-12-07
+
+
+_BODY = ParagraphStyle("reuse-test", fontName=fonts.REGULAR, fontSize=12, leading=15)
+_BOLD = ParagraphStyle("reuse-test-bold", parent=_BODY, fontName=fonts.BOLD)
+
+
+def _pdf(paragraphs: list[tuple[str, ParagraphStyle]]) -> bytes:
+    fonts.register_fonts()
+    story = []
+    for text, style in paragraphs:
+        parsed_style, frags = reuse.parsed(text, style)
+        story.append(reuse.ReusedParagraph(text, parsed_style, frags=frags))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, invariant=1).build(story)
+    return buffer.getvalue()
+
+
+def _stock_pdf(monkeypatch: pytest.MonkeyPatch, paragraphs: list) -> bytes:
+    with monkeypatch.context() as stock:
+        _stock(stock)
+        return _pdf(paragraphs)
+
+
+CAFE = ("Café, crème brûlée", _BODY)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param(("Año, niño", _BODY), id="other-accents-take-the-codes-first"),
+        pytest.param(("Bold first", _BOLD), id="another-font-takes-the-first-name"),
+    ],
+)
+def test_a_drawing_is_reused_only_where_the_document_gives_the_same_codes(monkeypatch, first):
+    """Recorded where é was the first accent and the regular face the first font; in a
+    document where ñ or the bold face came first, the same words have other codes or another
+    font name, and ReportLab draws them again."""
+    expected = _stock_pdf(monkeypatch, [first, CAFE])
+    reuse.clear()
+    _pdf([CAFE])
+    _pdf([CAFE])  # recorded
+    assert len(reuse.DRAWN._entries) == 1
+    reuse.DRAWN.hits = 0
+    assert _pdf([first, CAFE]) == expected
+    assert reuse.DRAWN.hits == 0
+    assert _pdf([CAFE]) == _stock_pdf(monkeypatch, [CAFE])
+    assert reuse.DRAWN.hits == 1
+
+
+def test_a_drawing_that_leaves_more_than_operators_is_never_reused(monkeypatch):
+    link = ('Read <a href="https://example.org/esi">our page</a> é', _BODY)
+    expected = _stock_pdf(monkeypatch, [link])
+    reuse.clear()
+    for _ in range(3):
+        assert _pdf([link]) == expected
+    assert reuse.DRAWN.hits == 0
+    assert not any(reuse.DRAWN._entries.values())

@@ -1,12 +1,15 @@
-"""What one process reuses from sheet to sheet: parsed paragraph markup, broken lines and the
-font subsets' work.
+"""What one process reuses from sheet to sheet: parsed paragraph markup, broken lines, drawn
+paragraphs and the font subsets' work.
 
 Most of a sheet is the same for every patient (the warning signs, the aftercare, the
 headings), and a batch or the checkout server lays out the same paragraphs at the same widths
 again and again. ReportLab parses each paragraph's markup (ParaParser) and breaks it into
 lines (Paragraph.breakLines) every time; here both are done once per process and handed back
 for the same text, style, bullet and widths. Patient text (names, dates) is parsed and broken
-like any other, so it is reused within a batch too where it repeats.
+like any other, so it is reused within a batch too where it repeats. A paragraph's drawing
+operators are the same wherever it stands on the page (ReportLab moves the origin first), so
+they are recorded once and appended again where the document's fonts code its characters the
+same way (DrawnParagraphs).
 
 The fonts (see render/fonts.py) do the subsetting work once: a run of plain ASCII text is
 encoded straight to its bytes (ReportLab maps printable ASCII to itself in every document,
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -36,6 +41,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 PARSED_PARAGRAPHS = 1024
 BROKEN_PARAGRAPHS = 2048
+DRAWN_PARAGRAPHS = 2048
 FONT_SUBSETS = 32  # per face; one subset is about 30 kB
 
 
@@ -121,13 +127,218 @@ class LineBreaks:
 LINE_BREAKS = LineBreaks()
 
 
+class _Recording(threading.local):
+    """What the fonts were asked while one paragraph was drawn on this thread: the text each
+    font encoded and each subset name it gave (see DrawnParagraphs)."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.texts: list[tuple[ReusingTTFont, str]] = []
+        self.names: list[tuple[ReusingTTFont, int, str]] = []
+
+    @contextmanager
+    def on(self) -> Iterator[None]:
+        self.active, self.texts, self.names = True, [], []
+        try:
+            yield
+        finally:
+            self.active = False
+
+
+_RECORDING = _Recording()
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One paragraph's drawing operators (what Paragraph.draw appended to the page) and what
+    they depend on in the document: for each font, the characters that have no fixed code
+    (anything but printable ASCII) in the order the drawing first used them, with the codes
+    they got, and the font subset names in the order the drawing asked for them."""
+
+    lines: Any  # the ParaLines drawn, kept so that its id in the key is never another's
+    style: ParagraphStyle
+    code: tuple[str, ...]
+    chars: tuple[tuple[ReusingTTFont, str, list], ...]
+    names: tuple[tuple[ReusingTTFont, int, str], ...]
+    versions: tuple[str, ...]
+
+    def fits(self, doc: Any) -> bool:
+        """Whether drawing again in `doc` would write these operators. Asks the fonts exactly
+        what the drawing would ask, in the same order, so the document's subsets and font
+        names end up as the drawing would leave them even when the answer is no."""
+        for font, chars, codes in self.chars:
+            if font.splitString(chars, doc) != codes:
+                return False
+        for font, subset, name in self.names:
+            if font.getSubsetInternalName(subset, doc) != name:
+                return False
+        doc.ensureMinPdfVersion(*self.versions)
+        return True
+
+
+class DrawnParagraphs:
+    """A bounded store of drawn paragraphs: a paragraph with the same broken lines, style,
+    bullet and size draws the same operators, relative to its own origin (Flowable.drawOn
+    moves the origin before draw), as long as the document's fonts give its characters the
+    same codes and names, which _Drawn.fits checks. Drawing was a third of the layout time.
+
+    A paragraph is recorded the second time its lines are drawn: lines drawn once (a
+    patient's name, a date) are mostly never drawn again. A drawing that leaves anything on
+    the canvas besides its operators (a link, a font that is not ours, a colour space) is
+    not recorded, and is drawn by ReportLab every time."""
+
+    def __init__(self, size: int = DRAWN_PARAGRAPHS) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[tuple, _Drawn | None] = OrderedDict()
+        self._seen: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._seen.clear()
+            self.hits = self.misses = 0
+
+    def draw(self, paragraph: Paragraph, drawer: Any) -> None:
+        """Append the paragraph's operators to its canvas: from the store when they fit the
+        document, else by `drawer()` (Paragraph.draw)."""
+        canvas = paragraph.canv
+        lines = getattr(paragraph, "blPara", None)
+        key = _drawing_key(paragraph, lines, canvas)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if (
+            entry is not None
+            and entry.lines is lines
+            and entry.style is paragraph.style
+            and entry.fits(canvas._doc)
+        ):
+            canvas._code.extend(entry.code)
+            self.hits += 1
+            return
+        self.misses += 1
+        if entry is None and not _RECORDING.active and self._seen_before(key, lines):
+            self._record(paragraph, drawer, key, lines)
+        else:
+            drawer()
+
+    def _seen_before(self, key: tuple, lines: Any) -> bool:
+        with self._lock:
+            seen = self._seen.get(key)
+            if seen is lines:
+                del self._seen[key]
+                return True
+            self._seen[key] = lines
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+        return False
+
+    def _record(self, paragraph: Paragraph, drawer: Any, key: tuple, lines: Any) -> None:
+        canvas = paragraph.canv
+        doc = canvas._doc
+        before = _footprint(canvas), _footprint(doc, _FONT_ATTRIBUTES)
+        fonts_before, start = set(doc.fontMapping), len(canvas._code)
+        versions: list[str] = []
+        with _RECORDING.on(), _noting_versions(doc, versions):
+            drawer()
+        code = tuple(canvas._code[start:])
+        new_fonts = set(doc.fontMapping) - fonts_before
+        names = tuple(_RECORDING.names)
+        if (
+            (_footprint(canvas), _footprint(doc, _FONT_ATTRIBUTES)) != before
+            or sum(part.count(" Tf ") for part in code) != len(names)
+            or not new_fonts <= {font.fontName for font, _, _ in names}
+            or any(" gs" in part for part in code)  # a graphics state the page must list
+        ):
+            return  # leaves more than operators of our fonts: ReportLab draws it each time
+        chars = _unfixed_chars(_RECORDING.texts, doc)
+        entry = _Drawn(lines, paragraph.style, code, chars, names, tuple(versions))
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+# What a drawing may change in the document, because _Drawn.fits asks the fonts again.
+_FONT_ATTRIBUTES = frozenset({"fontMapping", "delayedFonts", "_pdfVersion"})
+
+
+@contextmanager
+def _noting_versions(doc: Any, versions: list[str]) -> Iterator[None]:
+    """Note the PDF features (ReportLab's ensureMinPdfVersion keys) a drawing needs: setting
+    a colour asks for 'transparency' (PDF 1.4) even when the document already has it."""
+
+    def ensure(*keys: str) -> None:
+        versions.extend(keys)
+        type(doc).ensureMinPdfVersion(doc, *keys)
+
+    doc.ensureMinPdfVersion = ensure
+    try:
+        yield
+    finally:
+        del doc.ensureMinPdfVersion
+
+
+def _drawing_key(paragraph: Paragraph, lines: Any, canvas: Any) -> tuple:
+    """Everything Paragraph.draw reads besides the document's fonts."""
+    return (
+        id(lines),
+        id(paragraph.style),
+        type(paragraph),
+        paragraph.bulletText,
+        paragraph.width,
+        paragraph.height,
+        paragraph.debug,
+        tuple(getattr(paragraph, "_offsets", ())),
+        getattr(paragraph, "_JustifyLast", False),
+        getattr(paragraph, "autoLeading", None),
+        canvas.bottomup,
+        id(getattr(canvas, "_enforceColorSpace", None)),
+    )
+
+
+def _footprint(thing: Any, left_out: frozenset[str] = frozenset({"_code"})) -> dict:
+    """A canvas' or document's attributes, by identity and, for containers, size: a drawing
+    that changes any of them (besides the operators, _code) is not one to replay."""
+    return {
+        name: (id(value), len(value) if isinstance(value, (list, dict, set)) else None)
+        for name, value in vars(thing).items()
+        if name not in left_out
+    }
+
+
+def _unfixed_chars(texts: list[tuple[ReusingTTFont, str]], doc: Any) -> tuple:
+    """Per font, the characters without a fixed code (printable ASCII has one in every
+    document), in the order the drawing first used them, and the codes they got."""
+    order: dict[ReusingTTFont, dict[str, None]] = {}
+    for font, text in texts:
+        chars = order.setdefault(font, {})
+        for char in text:
+            if not " " <= char <= "~":
+                chars[char] = None
+    return tuple(
+        (font, "".join(chars), font.splitString("".join(chars), doc))
+        for font, chars in order.items()
+        if chars
+    )
+
+
+DRAWN = DrawnParagraphs()
+
+
 class ReusedParagraph(Paragraph):
-    """A ReportLab Paragraph whose lines come from LINE_BREAKS. The pieces ReportLab makes
-    when it splits one across pages are of this class too, with fragments of their own (so
-    they are broken afresh, as ReportLab would)."""
+    """A ReportLab Paragraph whose lines come from LINE_BREAKS and whose drawing operators
+    come from DRAWN. The pieces ReportLab makes when it splits one across pages are of this
+    class too, with fragments of their own (so they are broken afresh, as ReportLab would)."""
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]
         return LINE_BREAKS.break_lines(self, width, super().breakLines)
+
+    def draw(self):  # type: ignore[no-untyped-def]
+        DRAWN.draw(self, super().draw)
 
 
 class ReusingFace(TTFontFace):
@@ -185,8 +396,18 @@ class ReusingTTFont(TTFont):
         ):
             plain = text.replace("\u00a0", " ")
             if plain.isascii() and plain.isprintable():
+                if _RECORDING.active:
+                    _RECORDING.texts.append((self, text))
                 return [(0, plain.encode("ascii"))]
+        if _RECORDING.active:
+            _RECORDING.texts.append((self, text if isinstance(text, str) else text.decode()))
         return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset, doc):  # type: ignore[no-untyped-def]
+        name = super().getSubsetInternalName(subset, doc)
+        if _RECORDING.active:
+            _RECORDING.names.append((self, subset, name))
+        return name
 
     def _ascii_all_drawn(self) -> bool:
         drawn = self.__dict__.get("_esi_ascii_drawn")
@@ -200,5 +421,6 @@ def clear() -> None:
     """Forget everything reused (for tests that compare a cold layout with a warm one)."""
     parsed.cache_clear()
     LINE_BREAKS.clear()
+    DRAWN.clear()
     _subset.cache_clear()
     _compressed.cache_clear()
