@@ -92,3 +92,12 @@ def test_no_transparency_or_javascript(sheet):
 def test_reruns_are_byte_identical():
     first = rendered("discharge", "es", True, "pdf").data
     assert rendered("discharge", "es", True, "pdf").data == first
+
+
+@pytest.mark.parametrize("text", ["Clínica Sur & Norte", "<b>x</b>", "a \"quoted\" 'word'", ""])
+def test_xmp_text_is_escaped_as_xml_sax_would(text):
+    from xml.sax.saxutils import escape
+
+    from esi_docs.render.pdfa import escape as ours
+
+    assert ours(text) == escape(text)

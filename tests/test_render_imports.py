@@ -29,6 +29,8 @@ HEAVY = (
     "pdfplumber",
     "hypothesis",
     "multiprocessing",
+    "ctypes",  # only to stop a runaway template (content/sandbox.py _interrupt)
+    "xml.sax",  # the XMP text is escaped with html.escape (render/pdfa.py)
     # The other commands' modules: the CLI imports a command's module only when it runs.
     "esi_docs.cli.batch",
     "esi_docs.cli.serve",

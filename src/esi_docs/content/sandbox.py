@@ -14,7 +14,6 @@ cap on the rendered text, and a time limit per composed document (see `deadline`
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import marshal
 import os
@@ -358,7 +357,10 @@ def markup_problem(text: str) -> str | None:
 
 
 def _interrupt(thread_id: int) -> None:
-    """Raise TemplateTimeout inside the given thread at its next Python instruction."""
+    """Raise TemplateTimeout inside the given thread at its next Python instruction (ctypes
+    is loaded only here: a template that runs too long is rare, and the import is not free)."""
+    import ctypes
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_id), ctypes.py_object(TemplateTimeout)
     )

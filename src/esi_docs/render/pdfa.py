@@ -14,14 +14,20 @@ invariant mode), so reruns and reprints stay byte-identical.
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape as _escape_html
 from importlib import resources
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 
 ICC_NAME = "sRGB-v2.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 _CATALOG_KEYS = "__NoDefault__"  # the catalogue keys ReportLab writes when set
+
+
+def escape(text: str) -> str:
+    """XML character data: &, < and > escaped, as xml.sax.saxutils.escape does (html is
+    loaded already, by ReportLab; xml.sax would be loaded for this alone)."""
+    return _escape_html(text, quote=False)
 
 
 @lru_cache(maxsize=1)

@@ -57,7 +57,7 @@ def parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
     return parsed_style, frags
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: eq and hash would only cost the import
 class _Broken:
     """One call of Paragraph.breakLines: what went in (kept, so an id in the key can never be
     reused by another object while the entry lives) and everything the call left behind."""
@@ -148,7 +148,7 @@ class _Recording(threading.local):
 _RECORDING = _Recording()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Drawn:
     """One paragraph's drawing operators (what Paragraph.draw appended to the page) and what
     they depend on in the document: for each font, the characters that have no fixed code
