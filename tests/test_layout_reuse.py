@@ -51,6 +51,7 @@ def _stock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reuse.ReusedParagraph, "breakLines", Paragraph.breakLines)
     monkeypatch.setattr(reuse.ReusedParagraph, "draw", Paragraph.draw)
     monkeypatch.setattr(reuse.ReusingTTFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(reuse.ReusingTTFont, "addObjects", TTFont.addObjects)
     monkeypatch.setattr(reuse.ReusingFace, "makeSubset", TTFontFace.makeSubset)
     monkeypatch.setattr(reuse.ReusingFace, "addSubsetObjects", TTFontFace.addSubsetObjects)
 
@@ -81,6 +82,7 @@ def test_the_next_patient_reuses_lines_and_subsets():
     assert reuse.LINE_BREAKS.misses < cold / 5
     assert reuse._subset.cache_info().hits >= 1
     assert reuse._compressed.cache_info().hits >= 1
+    assert reuse._formatted_widths.cache_info().hits >= 1
 
 
 def test_the_line_store_stays_within_its_bound(monkeypatch):

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfdoc import PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFZCompress
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
@@ -380,6 +381,18 @@ def _compressed(data: bytes) -> bytes:
 _REMEMBERED_FLATE = _RememberedFlate()
 
 
+class _Widths(PDFArray):
+    """A font subset's Widths (numbers only), formatted once per distinct array."""
+
+    def format(self, document, IND=b"\n "):  # type: ignore[no-untyped-def]
+        return _formatted_widths(tuple(self.sequence), rl_config.pdfMultiLine, IND)
+
+
+@lru_cache(maxsize=2 * FONT_SUBSETS)
+def _formatted_widths(widths: tuple, multiline: bool, separator: bytes) -> bytes:
+    return PDFArray.format(PDFArray(widths), None, separator)
+
+
 class ReusingTTFont(TTFont):
     """A TrueType font whose plain-ASCII runs skip the per-character subset lookup."""
 
@@ -409,6 +422,21 @@ class ReusingTTFont(TTFont):
             _RECORDING.names.append((self, subset, name))
         return name
 
+    def addObjects(self, doc):  # type: ignore[no-untyped-def]
+        """TTFont.addObjects, then each subset's Widths array formatted and its ToUnicode map
+        compressed once per process for the same subset (the same objects, the same bytes)."""
+        state = self.state.get(doc)
+        count = len(state.subsets) if state is not None else 0
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(count)]
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            font = fonts[name]
+            font.Widths = _Widths(font.Widths.sequence)
+            cmap = doc.idToObject.get(f"toUnicodeCMap:{font.BaseFont}")
+            if cmap is not None and cmap.filters == [PDFZCompress]:
+                cmap.filters = [_REMEMBERED_FLATE]
+
     def _ascii_all_drawn(self) -> bool:
         drawn = self.__dict__.get("_esi_ascii_drawn")
         if drawn is None:
@@ -424,3 +452,4 @@ def clear() -> None:
     DRAWN.clear()
     _subset.cache_clear()
     _compressed.cache_clear()
+    _formatted_widths.cache_clear()
