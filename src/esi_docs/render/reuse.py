@@ -183,10 +183,10 @@ class DrawnParagraphs:
     moves the origin before draw), as long as the document's fonts give its characters the
     same codes and names, which _Drawn.fits checks. Drawing was a third of the layout time.
 
-    A paragraph is recorded the second time its lines are drawn: lines drawn once (a
-    patient's name, a date) are mostly never drawn again. A drawing that leaves anything on
-    the canvas besides its operators (a link, a font that is not ours, a colour space) is
-    not recorded, and is drawn by ReportLab every time."""
+    A paragraph is recorded when its lines are drawn in a second document: lines of one
+    sheet only (a patient's name, a date) are never drawn for another patient. A drawing
+    that leaves anything on the canvas besides its operators (a link, a font that is not
+    ours, a colour space) is not recorded, and is drawn by ReportLab every time."""
 
     def __init__(self, size: int = DRAWN_PARAGRAPHS) -> None:
         self.size = size
@@ -221,18 +221,20 @@ class DrawnParagraphs:
             self.hits += 1
             return
         self.misses += 1
-        if entry is None and not _RECORDING.active and self._seen_before(key, lines):
+        if entry is None and not _RECORDING.active and self._seen_before(key, lines, canvas._doc):
             self._record(paragraph, drawer, key, lines)
         else:
             drawer()
 
-    def _seen_before(self, key: tuple, lines: Any) -> bool:
+    def _seen_before(self, key: tuple, lines: Any, doc: Any) -> bool:
+        """Whether these lines were drawn in an earlier document: only then are they worth
+        recording (lines drawn on every page of one sheet, a patient's header, are not)."""
         with self._lock:
             seen = self._seen.get(key)
-            if seen is lines:
+            if seen is not None and seen[0] is lines and seen[1] != id(doc):
                 del self._seen[key]
                 return True
-            self._seen[key] = lines
+            self._seen[key] = (lines, id(doc))
             while len(self._seen) > self.size:
                 self._seen.popitem(last=False)
         return False
