@@ -170,3 +170,38 @@ def test_pdf_is_byte_identical_with_everything_stored(tmp_path):
     filling = _render(tmp_path, cache, "first.pdf", *options)
     assert {p.name.split("-")[0] for p in cache.glob("*.pickle")} == {"yaml", "code", "font"}
     assert _render(tmp_path, cache, "second.pdf", *options) == filling == uncached
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Rest today, then walk a little.",
+        "  Your visit is at 9:30 a. m..  ",  # the doubled stop after "a. m." goes
+        "Call us. <b>Do not wait.</b><br/>We answer at night.",
+    ],
+)
+def test_plain_text_is_filled_as_a_template_fills_it(source):
+    """Text without template syntax skips Jinja and is finished once per process; it must
+    come out as the same text run through a template would."""
+    from esi_docs.content.compose import _fill
+    from esi_docs.content.files import Place, Text
+
+    context = sandbox.document_context({})
+    literal = Text(source, sandbox.compile_text(source))
+    templated = Text(source + "{{ '' }}", sandbox.compile_text(source + "{{ '' }}"))
+    assert isinstance(literal.template, sandbox.LiteralText)
+    for _ in range(2):  # the second time from what the first one kept
+        assert _fill(literal, context, Place("x.yaml")) == _fill(
+            templated, context, Place("x.yaml")
+        )
+
+
+def test_plain_text_with_a_forbidden_tag_is_refused_every_time():
+    from esi_docs.content.compose import _fill
+    from esi_docs.content.files import Place, Text
+
+    source = "Read this <i>now</i>."
+    text = Text(source, sandbox.compile_text(source))
+    for _ in range(2):
+        with pytest.raises(ContentError, match="<i>"):
+            _fill(text, sandbox.document_context({}), Place("x.yaml"))

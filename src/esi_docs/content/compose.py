@@ -49,7 +49,9 @@ from esi_docs.content.files import (
 )
 from esi_docs.content.labels import fill
 from esi_docs.content.sandbox import (
+    MAX_TEXT_CHARS,
     RENDER_ERRORS,
+    LiteralText,
     TemplateTimeout,
     deadline,
     document_context,
@@ -400,15 +402,33 @@ _ABBREVIATION_STOP = re.compile(r"(\b[ap]\.[ \u00a0\u202f]?m\.)\.")
 
 
 def _fill(text: Text, context: dict[str, Any], where: Place) -> Markup:
-    try:
-        filled = render_text(text.template, context).strip()
-    except RENDER_ERRORS as exc:
-        raise _fail(where, exc, context, text.source, False) from None
-    filled = _ABBREVIATION_STOP.sub(r"\1", filled)
-    problem = markup_problem(filled)
+    template = text.template
+    if isinstance(template, LiteralText) and len(template.text) <= MAX_TEXT_CHARS:
+        filled, problem = _finished_literal(template.text)
+    else:
+        try:
+            rendered = render_text(template, context)
+        except RENDER_ERRORS as exc:
+            raise _fail(where, exc, context, text.source, False) from None
+        filled, problem = _finished(rendered)
     if problem:
         raise where.error(problem)
-    return Markup(filled)  # noqa: S704 - autoescaped output, tags checked above
+    return filled
+
+
+def _finished(rendered: str) -> tuple[Markup, str | None]:
+    """Filled text as printed (a doubled full stop after "a. m." dropped), or what is wrong
+    with its markup."""
+    filled = _ABBREVIATION_STOP.sub(r"\1", rendered.strip())
+    # autoescaped output (a template's values) or content's own words; tags checked here
+    return Markup(filled), markup_problem(filled)  # noqa: S704
+
+
+@lru_cache(maxsize=4096)
+def _finished_literal(text: str) -> tuple[Markup, str | None]:
+    """_finished for a text without template syntax (two thirds of the content): the same
+    for every patient, so done once per process."""
+    return _finished(text)
 
 
 def _section(spec: SectionSpec, context: dict[str, Any]) -> Section | None:
