@@ -24,6 +24,7 @@ stores full, empty or off (tests/test_layout_reuse.py).
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -192,7 +193,7 @@ class DrawnParagraphs:
         self.size = size
         self.hits = self.misses = 0
         self._entries: OrderedDict[tuple, _Drawn | None] = OrderedDict()
-        self._seen: OrderedDict[tuple, Any] = OrderedDict()
+        self._seen: OrderedDict[tuple, int] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -221,20 +222,23 @@ class DrawnParagraphs:
             self.hits += 1
             return
         self.misses += 1
-        if entry is None and not _RECORDING.active and self._seen_before(key, lines, canvas._doc):
+        if entry is None and not _RECORDING.active and self._seen_before(key, canvas._doc):
             self._record(paragraph, drawer, key, lines)
         else:
             drawer()
 
-    def _seen_before(self, key: tuple, lines: Any, doc: Any) -> bool:
+    def _seen_before(self, key: tuple, doc: Any) -> bool:
         """Whether these lines were drawn in an earlier document: only then are they worth
-        recording (lines drawn on every page of one sheet, a patient's header, are not)."""
+        recording (lines drawn on every page of one sheet, a patient's header, are not).
+        Nothing is kept alive: if an id in the key is reused, the worst is one recording
+        that is never replayed (an entry is used only for the very lines it drew)."""
+        serial = _serial(doc)
         with self._lock:
             seen = self._seen.get(key)
-            if seen is not None and seen[0] is lines and seen[1] != id(doc):
+            if seen is not None and seen != serial:
                 del self._seen[key]
                 return True
-            self._seen[key] = (lines, id(doc))
+            self._seen[key] = serial
             while len(self._seen) > self.size:
                 self._seen.popitem(last=False)
         return False
@@ -283,6 +287,18 @@ def _noting_versions(doc: Any, versions: list[str]) -> Iterator[None]:
         yield
     finally:
         del doc.ensureMinPdfVersion
+
+
+_SERIALS = itertools.count(1)
+
+
+def _serial(doc: Any) -> int:
+    """A number of the document's own, never another's (an id can be reused once the
+    previous sheet's document is gone)."""
+    serial = doc.__dict__.get("_esi_docs_serial")
+    if serial is None:
+        serial = doc._esi_docs_serial = next(_SERIALS)
+    return serial
 
 
 def _drawing_key(paragraph: Paragraph, lines: Any, canvas: Any) -> tuple:
