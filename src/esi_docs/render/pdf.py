@@ -173,8 +173,7 @@ def _para(
     output as Paragraph(text, style), see reuse.py); `kept`:
     the text has been through keep_whole already (a table cell, see _table)."""
     text = str(text) if kept else keep_whole(str(text), _LANGUAGE.get())
-    parsed_style, frags = reuse.parsed(text, style)
-    return reuse.ReusedParagraph(text, parsed_style, bulletText=bullet, frags=frags)
+    return reuse.paragraph(text, style, bullet)
 
 
 def render_pdf(document: doc.Document, *, paper: str = "letter") -> bytes:
@@ -317,10 +316,9 @@ def _decorate(
     """Header (clinic, patient) and footer (content version, page N of M) on one page."""
     width, height = canvas._pagesize
     y = height - MARGIN
-    for flowable in header:
-        _, h = flowable.wrap(width - 2 * MARGIN, 10_000)
-        flowable.drawOn(canvas, MARGIN, y - h)
-        y -= h
+    for flowable in header:  # wrapped once, to this width, when _layout measured the header
+        flowable.drawOn(canvas, MARGIN, y - flowable.height)
+        y -= flowable.height
     canvas.setStrokeColor(colors.HexColor("#1f4e79"))
     canvas.setLineWidth(1)
     canvas.line(MARGIN, y - 3, width - MARGIN, y - 3)
@@ -360,8 +358,7 @@ def _mark_flowable(approval: doc.Approval, style: Styles) -> Flowable:
 
 
 def _draw_mark(canvas: Canvas, mark: Flowable, style: Styles) -> None:
-    width = canvas._pagesize[0] - 2 * MARGIN
-    mark.wrap(width, 10_000)
+    # wrapped once, to the page's width, when _layout measured the mark
     mark.drawOn(canvas, MARGIN, MARGIN + style.footer_size * 1.4)
 
 
