@@ -113,7 +113,9 @@ def warm(runs: int) -> dict[str, float]:
     from esi_docs.inputs.patient import parse_patient
 
     clinic = load_clinic(None)
-    for rows in batch_patients(5):  # warm both: fonts, caches, ReportLab's own
+    # Warm both: fonts, caches, ReportLab's own. Four sheets of each variant: esi-docs keeps
+    # a text from its second sheet and replays its drawing from its fourth (render/reuse.py).
+    for rows in batch_patients(4 * len(_VARIANTS)):
         patient = parse_patient(rows, "bench")
         render_handout("discharge", patient, clinic)
         plain_sheet.layout(sheet_words(compose_handout("discharge", patient, clinic)))

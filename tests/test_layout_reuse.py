@@ -75,14 +75,29 @@ def test_a_sheet_after_other_patients_is_the_stock_reportlab_pdf(monkeypatch, op
 def test_the_next_patient_reuses_lines_and_subsets():
     reuse.clear()
     _render(TYPICAL)
-    cold = reuse.LINE_BREAKS.misses
-    reuse.LINE_BREAKS.hits = reuse.LINE_BREAKS.misses = 0
-    _render(OTHERS[0] | {"diabetic": "false"})  # another name and record number
-    assert reuse.LINE_BREAKS.hits > 10 * reuse.LINE_BREAKS.misses
-    assert reuse.LINE_BREAKS.misses < cold / 5
+    cold = reuse.LINE_BREAKS.misses + reuse.ONE_SHEET_BREAKS.misses
+    _render(OTHERS[0] | {"diabetic": "false"})  # texts seen twice are kept from here on
+    reuse.LINE_BREAKS.hits = reuse.LINE_BREAKS.misses = reuse.ONE_SHEET_BREAKS.misses = 0
+    _render(OTHERS[0] | {"diabetic": "false", "name": "Pat Third", "mrn": "0000033"})
+    misses = reuse.LINE_BREAKS.misses + reuse.ONE_SHEET_BREAKS.misses
+    assert reuse.LINE_BREAKS.hits > 10 * misses
+    assert misses < cold / 5
     assert reuse._subset.cache_info().hits >= 1
     assert reuse._compressed.cache_info().hits >= 1
     assert reuse._formatted_widths.cache_info().hits >= 1
+
+
+def test_a_patients_own_words_are_not_kept_from_sheet_to_sheet():
+    """The header's record number is on one sheet only: kept, it would make the stores
+    (and a batch worker's memory) grow with the roster until their bounds."""
+    reuse.clear()
+    sizes = []
+    for n in range(6):
+        _render(TYPICAL | {"mrn": f"77000{n:02d}"})
+        sizes.append((len(reuse.PARSED._entries), len(reuse.LINE_BREAKS._entries)))
+    kept_texts = " ".join(text for text, _ in reuse.PARSED._entries)
+    assert "77000" not in kept_texts
+    assert sizes[2] == sizes[-1]  # nothing more is kept after the second sheet
 
 
 def test_the_line_store_stays_within_its_bound(monkeypatch):
@@ -239,11 +254,12 @@ def test_reportlabs_c_speedups_draw_the_same_sheet(tmp_path):
 
 def test_the_next_patient_reuses_drawn_paragraphs():
     reuse.clear()
-    for patient in (TYPICAL, OTHERS[0]):  # a paragraph is recorded the second time it is drawn
+    # Kept from the second sheet, lines reused from the third, drawings recorded there.
+    for patient in (TYPICAL, OTHERS[0], OTHERS[0] | {"name": "Pat Third", "mrn": "0000008"}):
         _render(patient)
     reuse.DRAWN.hits = reuse.DRAWN.misses = 0
     _render(OTHERS[0] | {"name": "Pat Other", "mrn": "0000009"})
-    assert reuse.DRAWN.hits > 3 * reuse.DRAWN.misses  # 121 and 27 on 2026-12-07
+    assert reuse.DRAWN.hits > 4 * reuse.DRAWN.misses  # 123 and 25 (page headers, pieces)
 
 
 _BODY = ParagraphStyle("reuse-test", fontName=fonts.REGULAR, fontSize=12, leading=15)
@@ -254,8 +270,7 @@ def _pdf(paragraphs: list[tuple[str, ParagraphStyle]]) -> bytes:
     fonts.register_fonts()
     story = []
     for text, style in paragraphs:
-        parsed_style, frags = reuse.parsed(text, style)
-        story.append(reuse.ReusedParagraph(text, parsed_style, frags=frags))
+        story.append(reuse.paragraph(text, style))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, invariant=1).build(story)
     return buffer.getvalue()
@@ -283,8 +298,8 @@ def test_a_drawing_is_reused_only_where_the_document_gives_the_same_codes(monkey
     font name, and ReportLab draws them again."""
     expected = _stock_pdf(monkeypatch, [first, CAFE])
     reuse.clear()
-    _pdf([CAFE])
-    _pdf([CAFE])  # recorded
+    for _ in range(3):  # kept from the second document, its drawing recorded in the third
+        _pdf([CAFE])
     assert len(reuse.DRAWN._entries) == 1
     reuse.DRAWN.hits = 0
     assert _pdf([first, CAFE]) == expected
@@ -297,7 +312,7 @@ def test_a_drawing_that_leaves_more_than_operators_is_never_reused(monkeypatch):
     link = ('Read <a href="https://example.org/esi">our page</a> é', _BODY)
     expected = _stock_pdf(monkeypatch, [link])
     reuse.clear()
-    for _ in range(3):
+    for _ in range(4):
         assert _pdf([link]) == expected
     assert reuse.DRAWN.hits == 0
     assert not any(reuse.DRAWN._entries.values())

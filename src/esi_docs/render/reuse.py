@@ -47,16 +47,73 @@ DRAWN_PARAGRAPHS = 2048
 FONT_SUBSETS = 32  # per face; one subset is about 30 kB
 
 
-@lru_cache(maxsize=PARSED_PARAGRAPHS)
-def parsed(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
-    """Paragraph markup parsed once per process (the same fragments Paragraph(text, style)
-    would build). Parsing was a sixth of the layout time."""
+ONE_SHEET_PARAGRAPHS = 64  # lines of text seen on one sheet only, kept while it is laid out
+
+
+def _parse(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
+    """The fragments Paragraph(text, style) would build."""
     parser = ParaParser()
     parsed_style, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
     if frags is None:
         raise ValueError("markup error in paragraph")
     textTransformFrags(frags, parsed_style)
     return parsed_style, frags
+
+
+class ParsedParagraphs:
+    """Paragraph markup parsed once per process (parsing was a sixth of the layout time),
+    kept from the second time a text and style are asked for: a patient's own words (the
+    header's record number, a name) are asked for on one sheet only, and keeping them would
+    only make the store, and the lines broken from them, grow with the batch."""
+
+    def __init__(self, size: int = PARSED_PARAGRAPHS) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple] = OrderedDict()
+        self._asked: OrderedDict[tuple, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._asked.clear()
+
+    def get(self, text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list, bool]:
+        """The parsed style and fragments, and whether they are kept (the same objects are
+        handed out again, so what is derived from them may be kept too)."""
+        key = (text, id(style))
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] is style:
+                self._entries.move_to_end(key)
+                return entry[1], entry[2], True
+        parsed_style, frags = _parse(text, style)
+        with self._lock:
+            kept = key in self._asked
+            if kept:
+                del self._asked[key]
+                self._entries[key] = (style, parsed_style, frags)
+                _bound(self._entries, self.size)
+            else:
+                self._asked[key] = None
+                _bound(self._asked, self.size)
+        return parsed_style, frags, kept
+
+
+def _bound(entries: OrderedDict, size: int) -> None:
+    while len(entries) > size:
+        entries.popitem(last=False)
+
+
+PARSED = ParsedParagraphs()
+
+
+def paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> ReusedParagraph:
+    """Paragraph(text, style, bulletText=bullet), with its parsing, lines and drawing reused
+    where the same text was laid out on an earlier sheet."""
+    parsed_style, frags, kept = PARSED.get(text, style)
+    made = ReusedParagraph(text, parsed_style, bulletText=bullet, frags=frags)
+    made.kept = kept
+    return made
 
 
 @dataclass(frozen=True, eq=False)  # never compared: eq and hash would only cost the import
@@ -121,12 +178,12 @@ class LineBreaks:
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            _bound(self._entries, self.size)
         return lines
 
 
 LINE_BREAKS = LineBreaks()
+ONE_SHEET_BREAKS = LineBreaks(ONE_SHEET_PARAGRAPHS)
 
 
 class _Recording(threading.local):
@@ -239,8 +296,7 @@ class DrawnParagraphs:
                 del self._seen[key]
                 return True
             self._seen[key] = serial
-            while len(self._seen) > self.size:
-                self._seen.popitem(last=False)
+            _bound(self._seen, self.size)
         return False
 
     def _record(self, paragraph: Paragraph, drawer: Any, key: tuple, lines: Any) -> None:
@@ -265,8 +321,7 @@ class DrawnParagraphs:
         entry = _Drawn(lines, paragraph.style, code, chars, names, tuple(versions))
         with self._lock:
             self._entries[key] = entry
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            _bound(self._entries, self.size)
 
 
 # What a drawing may change in the document, because _Drawn.fits asks the fonts again.
@@ -349,15 +404,23 @@ DRAWN = DrawnParagraphs()
 
 
 class ReusedParagraph(Paragraph):
-    """A ReportLab Paragraph whose lines come from LINE_BREAKS and whose drawing operators
-    come from DRAWN. The pieces ReportLab makes when it splits one across pages are of this
-    class too, with fragments of their own (so they are broken afresh, as ReportLab would)."""
+    """A ReportLab Paragraph whose lines come from LINE_BREAKS (kept fragments) or
+    ONE_SHEET_BREAKS (the rest, wrapped again and again while one sheet is laid out), and
+    whose drawing operators come from DRAWN (kept fragments only). The pieces ReportLab
+    makes when it splits one across pages are of this class too, with fragments of their
+    own (not kept)."""
+
+    kept = False  # whether the fragments are PARSED's (see paragraph())
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]
-        return LINE_BREAKS.break_lines(self, width, super().breakLines)
+        store = LINE_BREAKS if self.kept else ONE_SHEET_BREAKS
+        return store.break_lines(self, width, super().breakLines)
 
     def draw(self):  # type: ignore[no-untyped-def]
-        DRAWN.draw(self, super().draw)
+        if self.kept:
+            DRAWN.draw(self, super().draw)
+        else:  # lines of one sheet: never drawn for another
+            super().draw()
 
 
 class ReusingFace(TTFontFace):
@@ -465,8 +528,9 @@ class ReusingTTFont(TTFont):
 
 def clear() -> None:
     """Forget everything reused (for tests that compare a cold layout with a warm one)."""
-    parsed.cache_clear()
+    PARSED.clear()
     LINE_BREAKS.clear()
+    ONE_SHEET_BREAKS.clear()
     DRAWN.clear()
     _subset.cache_clear()
     _compressed.cache_clear()
