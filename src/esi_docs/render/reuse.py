@@ -60,43 +60,51 @@ def _parse(text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list]:
     return parsed_style, frags
 
 
-class ParsedParagraphs:
-    """Paragraph markup parsed once per process (parsing was a sixth of the layout time),
-    kept from the second time a text and style are asked for: a patient's own words (the
-    header's record number, a name) are asked for on one sheet only, and keeping them would
-    only make the store, and the lines broken from them, grow with the batch."""
+class _Store:
+    """A bounded, thread-safe store (least recently used entries go first), with the keys
+    seen once and not kept (`_seen`, bounded too) for the stores that keep a thing only
+    when it comes back."""
 
-    def __init__(self, size: int = PARSED_PARAGRAPHS) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple, tuple] = OrderedDict()
-        self._asked: OrderedDict[tuple, None] = OrderedDict()
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[tuple, Any] = OrderedDict()
+        self._seen: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._asked.clear()
+            self._seen.clear()
+            self.hits = self.misses = 0
 
-    def get(self, text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list, bool]:
-        """The parsed style and fragments, and whether they are kept (the same objects are
-        handed out again, so what is derived from them may be kept too)."""
-        key = (text, id(style))
+    def _find(self, key: tuple) -> Any:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry[0] is style:
+            if entry is not None:
                 self._entries.move_to_end(key)
-                return entry[1], entry[2], True
-        parsed_style, frags = _parse(text, style)
+        return entry
+
+    def _keep(self, key: tuple, entry: Any) -> None:
         with self._lock:
-            kept = key in self._asked
-            if kept:
-                del self._asked[key]
-                self._entries[key] = (style, parsed_style, frags)
-                _bound(self._entries, self.size)
-            else:
-                self._asked[key] = None
-                _bound(self._asked, self.size)
-        return parsed_style, frags, kept
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            _bound(self._entries, self.size)
+
+    def _comes_back(self, key: tuple, mark: Any = None) -> bool:
+        """Whether `key` was seen before (with another mark than `mark`, if one is given);
+        else remember it."""
+        with self._lock:
+            seen = self._seen.get(key, _NOT_SEEN)
+            if seen is not _NOT_SEEN and (mark is None or seen != mark):
+                del self._seen[key]
+                return True
+            self._seen[key] = mark
+            _bound(self._seen, self.size)
+        return False
+
+
+_NOT_SEEN = object()
 
 
 def _bound(entries: OrderedDict, size: int) -> None:
@@ -104,7 +112,27 @@ def _bound(entries: OrderedDict, size: int) -> None:
         entries.popitem(last=False)
 
 
-PARSED = ParsedParagraphs()
+class ParsedParagraphs(_Store):
+    """Paragraph markup parsed once per process (parsing was a sixth of the layout time),
+    kept from the second time a text and style are asked for: a patient's own words (the
+    header's record number, a name) are asked for on one sheet only, and keeping them would
+    only make the store, and the lines broken from them, grow with the batch."""
+
+    def get(self, text: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list, bool]:
+        """The parsed style and fragments, and whether they are kept (the same objects are
+        handed out again, so what is derived from them may be kept too)."""
+        key = (text, id(style))
+        entry = self._find(key)
+        if entry is not None and entry[0] is style:
+            return entry[1], entry[2], True
+        parsed_style, frags = _parse(text, style)
+        kept = self._comes_back(key)
+        if kept:
+            self._keep(key, (style, parsed_style, frags))
+        return parsed_style, frags, kept
+
+
+PARSED = ParsedParagraphs(PARSED_PARAGRAPHS)
 
 
 def paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> ReusedParagraph:
@@ -129,20 +157,9 @@ class _Broken:
     widths_out: list[float] | None
 
 
-class LineBreaks:
+class LineBreaks(_Store):
     """A bounded store of broken lines, keyed by the paragraph's fragments, style, bullet and
     the widths it is broken to."""
-
-    def __init__(self, size: int = BROKEN_PARAGRAPHS) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._entries: OrderedDict[tuple, _Broken] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.hits = self.misses = 0
 
     def break_lines(self, paragraph: Paragraph, width: Any, breaker: Any) -> Any:
         """`breaker(width)` once per distinct paragraph and width; afterwards the paragraph is
@@ -150,10 +167,7 @@ class LineBreaks:
         width list), with the same lines."""
         widths = tuple(width) if isinstance(width, (list, tuple)) else width
         key = (id(paragraph.frags), id(paragraph.style), paragraph.bulletText, widths)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
+        entry = self._find(key)
         if (
             entry is None
             or entry.frags_in is not paragraph.frags
@@ -175,14 +189,11 @@ class LineBreaks:
         self.misses += 1
         widths_out = list(width) if isinstance(width, list) else None
         entry = _Broken(frags_in, style, lines, paragraph.frags, paragraph._width_max, widths_out)
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            _bound(self._entries, self.size)
+        self._keep(key, entry)
         return lines
 
 
-LINE_BREAKS = LineBreaks()
+LINE_BREAKS = LineBreaks(BROKEN_PARAGRAPHS)
 ONE_SHEET_BREAKS = LineBreaks(ONE_SHEET_PARAGRAPHS)
 
 
@@ -235,7 +246,7 @@ class _Drawn:
         return True
 
 
-class DrawnParagraphs:
+class DrawnParagraphs(_Store):
     """A bounded store of drawn paragraphs: a paragraph with the same broken lines, style,
     bullet and size draws the same operators, relative to its own origin (Flowable.drawOn
     moves the origin before draw), as long as the document's fonts give its characters the
@@ -246,29 +257,13 @@ class DrawnParagraphs:
     that leaves anything on the canvas besides its operators (a link, a font that is not
     ours, a colour space) is not recorded, and is drawn by ReportLab every time."""
 
-    def __init__(self, size: int = DRAWN_PARAGRAPHS) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._entries: OrderedDict[tuple, _Drawn | None] = OrderedDict()
-        self._seen: OrderedDict[tuple, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._seen.clear()
-            self.hits = self.misses = 0
-
     def draw(self, paragraph: Paragraph, drawer: Any) -> None:
         """Append the paragraph's operators to its canvas: from the store when they fit the
         document, else by `drawer()` (Paragraph.draw)."""
         canvas = paragraph.canv
         lines = getattr(paragraph, "blPara", None)
         key = _drawing_key(paragraph, lines, canvas)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
+        entry = self._find(key)
         if (
             entry is not None
             and entry.lines is lines
@@ -279,25 +274,14 @@ class DrawnParagraphs:
             self.hits += 1
             return
         self.misses += 1
-        if entry is None and not _RECORDING.active and self._seen_before(key, canvas._doc):
+        # Recorded when drawn in a second document: lines drawn on every page of one sheet
+        # only (a patient's header) are not worth it. Only ids and a serial are kept: if an
+        # id in the key is reused, the worst is one recording that is never replayed (an
+        # entry is used only for the very lines it drew).
+        if entry is None and not _RECORDING.active and self._comes_back(key, _serial(canvas._doc)):
             self._record(paragraph, drawer, key, lines)
         else:
             drawer()
-
-    def _seen_before(self, key: tuple, doc: Any) -> bool:
-        """Whether these lines were drawn in an earlier document: only then are they worth
-        recording (lines drawn on every page of one sheet, a patient's header, are not).
-        Nothing is kept alive: if an id in the key is reused, the worst is one recording
-        that is never replayed (an entry is used only for the very lines it drew)."""
-        serial = _serial(doc)
-        with self._lock:
-            seen = self._seen.get(key)
-            if seen is not None and seen != serial:
-                del self._seen[key]
-                return True
-            self._seen[key] = serial
-            _bound(self._seen, self.size)
-        return False
 
     def _record(self, paragraph: Paragraph, drawer: Any, key: tuple, lines: Any) -> None:
         canvas = paragraph.canv
@@ -318,10 +302,7 @@ class DrawnParagraphs:
         ):
             return  # leaves more than operators of our fonts: ReportLab draws it each time
         chars = _unfixed_chars(_RECORDING.texts, doc)
-        entry = _Drawn(lines, paragraph.style, code, chars, names, tuple(versions))
-        with self._lock:
-            self._entries[key] = entry
-            _bound(self._entries, self.size)
+        self._keep(key, _Drawn(lines, paragraph.style, code, chars, names, tuple(versions)))
 
 
 # What a drawing may change in the document, because _Drawn.fits asks the fonts again.
@@ -400,7 +381,7 @@ def _unfixed_chars(texts: list[tuple[ReusingTTFont, str]], doc: Any) -> tuple:
     )
 
 
-DRAWN = DrawnParagraphs()
+DRAWN = DrawnParagraphs(DRAWN_PARAGRAPHS)
 
 
 class ReusedParagraph(Paragraph):
