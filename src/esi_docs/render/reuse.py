@@ -366,8 +366,11 @@ def _footprint(thing: Any, left_out: frozenset[str] = frozenset({"_code"})) -> d
 
 
 def _unfixed_chars(texts: list[tuple[ReusingTTFont, str]], doc: Any) -> tuple:
-    """Per font, the characters without a fixed code (printable ASCII has one in every
-    document), in the order the drawing first used them, and the codes they got."""
+    """Per font the drawing encoded with, the characters without a fixed code (printable
+    ASCII has one in every document) in the order it first used them, and the codes they
+    got. A font with none is listed too: asking it for "" gives the document the font's
+    state as encoding would (ReportLab's getSubsetInternalName makes a slightly different
+    one when it comes first)."""
     order: dict[ReusingTTFont, dict[str, None]] = {}
     for font, text in texts:
         chars = order.setdefault(font, {})
@@ -377,7 +380,6 @@ def _unfixed_chars(texts: list[tuple[ReusingTTFont, str]], doc: Any) -> tuple:
     return tuple(
         (font, "".join(chars), font.splitString("".join(chars), doc))
         for font, chars in order.items()
-        if chars
     )
 
 
