@@ -140,7 +140,7 @@ def paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Re
     where the same text was laid out on an earlier sheet."""
     parsed_style, frags, kept = PARSED.get(text, style)
     made = ReusedParagraph(text, parsed_style, bulletText=bullet, frags=frags)
-    made.kept = kept
+    made.stored = kept
     return made
 
 
@@ -393,14 +393,14 @@ class ReusedParagraph(Paragraph):
     makes when it splits one across pages are of this class too, with fragments of their
     own (not kept)."""
 
-    kept = False  # whether the fragments are PARSED's (see paragraph())
+    stored = False  # whether the fragments are PARSED's (see paragraph())
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]
-        store = LINE_BREAKS if self.kept else ONE_SHEET_BREAKS
+        store = LINE_BREAKS if self.stored else ONE_SHEET_BREAKS
         return store.break_lines(self, width, super().breakLines)
 
     def draw(self):  # type: ignore[no-untyped-def]
-        if self.kept:
+        if self.stored:
             DRAWN.draw(self, super().draw)
         else:  # lines of one sheet: never drawn for another
             super().draw()
@@ -416,9 +416,7 @@ class ReusingFace(TTFontFace):
     def addSubsetObjects(self, doc, fontname, subset):  # type: ignore[no-untyped-def]
         reference = super().addSubsetObjects(doc, fontname, subset)
         # The font file stream ReportLab just registered, under the name it gave it.
-        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
-        if stream is not None and stream.filters == [PDFZCompress]:
-            stream.filters = [_REMEMBERED_FLATE]
+        _remember_compression(doc, f"fontFile:{self.filename}({fontname})")
         return reference
 
 
@@ -445,6 +443,13 @@ def _compressed(data: bytes) -> bytes:
 _REMEMBERED_FLATE = _RememberedFlate()
 
 
+def _remember_compression(doc: Any, name: str) -> None:
+    """Compress the stream ReportLab registered under `name` through _REMEMBERED_FLATE."""
+    stream = doc.idToObject.get(name)
+    if stream is not None and stream.filters == [PDFZCompress]:
+        stream.filters = [_REMEMBERED_FLATE]
+
+
 class _Widths(PDFArray):
     """A font subset's Widths (numbers only), formatted once per distinct array."""
 
@@ -454,6 +459,7 @@ class _Widths(PDFArray):
 
 @lru_cache(maxsize=2 * FONT_SUBSETS)
 def _formatted_widths(widths: tuple, multiline: bool, separator: bytes) -> bytes:
+    # `multiline` only keys the cache: PDFArray.format reads rl_config.pdfMultiLine itself.
     return PDFArray.format(PDFArray(widths), None, separator)
 
 
@@ -464,6 +470,8 @@ class ReusingTTFont(TTFont):
         """Same result as TTFont.splitString. With `asciiReadable` (ReportLab's default), every
         document's first subset maps each printable ASCII character the face has to its own
         code, and a no-break space to the space; so such a run is its own bytes."""
+        if _RECORDING.active:
+            _RECORDING.texts.append((self, text if isinstance(text, str) else text.decode()))
         if (
             self._asciiReadable
             and isinstance(text, str)
@@ -473,11 +481,7 @@ class ReusingTTFont(TTFont):
         ):
             plain = text.replace("\u00a0", " ")
             if plain.isascii() and plain.isprintable():
-                if _RECORDING.active:
-                    _RECORDING.texts.append((self, text))
                 return [(0, plain.encode("ascii"))]
-        if _RECORDING.active:
-            _RECORDING.texts.append((self, text if isinstance(text, str) else text.decode()))
         return super().splitString(text, doc, encoding)
 
     def getSubsetInternalName(self, subset, doc):  # type: ignore[no-untyped-def]
@@ -497,9 +501,7 @@ class ReusingTTFont(TTFont):
         for name in names:
             font = fonts[name]
             font.Widths = _Widths(font.Widths.sequence)
-            cmap = doc.idToObject.get(f"toUnicodeCMap:{font.BaseFont}")
-            if cmap is not None and cmap.filters == [PDFZCompress]:
-                cmap.filters = [_REMEMBERED_FLATE]
+            _remember_compression(doc, f"toUnicodeCMap:{font.BaseFont}")
 
     def _ascii_all_drawn(self) -> bool:
         drawn = self.__dict__.get("_esi_ascii_drawn")
